@@ -1,0 +1,80 @@
+import { Hono, type Context } from "hono";
+import * as z from "zod";
+import { issuesOf } from "./issues";
+import { OUTCOMES } from "./request-log";
+import type { CalltouchState, ReceivedRequest } from "./state";
+import { NOT_JSON, parseJson } from "./validate";
+
+type App = { Bindings: { simulator: CalltouchState } };
+
+const CONTROL_ENDPOINTS = [
+  "GET /__simulator/requests[?path=&since=&outcome=]",
+  "DELETE /__simulator/requests",
+  "GET /__simulator/orders[?orderNumber=]",
+  "GET /__simulator/config",
+  "PUT /__simulator/config",
+  "DELETE /__simulator/config",
+  "GET /__simulator/stats",
+];
+
+const logQuery = z.strictObject({
+  path: z.string().min(1).optional(),
+  since: z.coerce.number().int().min(0).optional(),
+  outcome: z.enum(OUTCOMES).optional(),
+});
+const ordersQuery = z.strictObject({ orderNumber: z.string().min(1).optional() });
+
+function badRequest(c: Context<App>, error: string, issues: unknown) {
+  return c.json({ error, issues }, 400);
+}
+
+/**
+ * The simulator's routes, served by the Durable Object: the control endpoints under `/__simulator/`, and
+ * Calltouch everywhere else.
+ */
+export const app = new Hono<App>();
+
+app.get("/__simulator/requests", (c) => {
+  const query = logQuery.safeParse(c.req.query());
+  if (!query.success) return badRequest(c, "invalid query", issuesOf(query.error));
+  return c.json({ requests: c.env.simulator.requests(query.data) });
+});
+
+app.delete("/__simulator/requests", (c) => c.json({ forgotten: c.env.simulator.forget() }));
+
+app.get("/__simulator/orders", (c) => {
+  const query = ordersQuery.safeParse(c.req.query());
+  if (!query.success) return badRequest(c, "invalid query", issuesOf(query.error));
+  return c.json({ orders: c.env.simulator.orders(query.data.orderNumber) });
+});
+
+app.get("/__simulator/config", (c) => c.json(c.env.simulator.getConfig()));
+
+app.put("/__simulator/config", async (c) => {
+  const patch = parseJson(await c.req.text());
+  if (patch === NOT_JSON) return badRequest(c, "invalid config", [{ field: "", message: "body is not valid JSON" }]);
+  const result = c.env.simulator.patchConfig(patch);
+  return result.ok ? c.json(result.config) : badRequest(c, "invalid config", result.issues);
+});
+
+app.delete("/__simulator/config", (c) => c.json(c.env.simulator.resetConfig()));
+
+app.get("/__simulator/stats", (c) => c.json(c.env.simulator.stats()));
+
+app.all("/__simulator/*", (c) => c.json({ error: "no such control endpoint", endpoints: CONTROL_ENDPOINTS }, 404));
+
+// Everything else is a request to Calltouch, decided and logged at once (404 included). Holding the answer back
+// awaits a timer, which leaves the object free to decide the requests that arrive meanwhile.
+app.all("*", async (c) => {
+  const url = new URL(c.req.url);
+  const received: ReceivedRequest = {
+    method: c.req.method,
+    path: url.pathname,
+    query: url.search,
+    headers: Object.fromEntries(c.req.raw.headers),
+    bodyText: await c.req.text(),
+  };
+  const answer = c.env.simulator.receive(received);
+  if (answer.holdMs > 0) await scheduler.wait(answer.holdMs);
+  return Response.json(answer.body, { status: answer.status });
+});
