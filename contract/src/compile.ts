@@ -1,0 +1,133 @@
+import { type DealDate, formatSiteTime, toSiteTime } from "./fields/date";
+import { compileMatching, hasMatchingInput } from "./matching";
+import type { OrderCreate, OrderUpdate } from "./order";
+import type { CalltouchCreateOrder, CalltouchOrderFields, CalltouchTag, CalltouchUpdateOrder, CustomSource } from "./wire";
+
+/**
+ * The zone of Calltouch site time when the gateway is not told otherwise.
+ *
+ * @example const settings: CompileSettings = { timeZone: env.CALLTOUCH_TIME_ZONE ?? DEFAULT_TIME_ZONE };
+ */
+export const DEFAULT_TIME_ZONE = "Europe/Moscow";
+
+/**
+ * The status of a created deal whose caller gave none. Calltouch may require `status` on create (it is not
+ * documented which of `status`, `statusDate` and `orderDate` it requires), so create always sends one.
+ *
+ * @example compileCreate(order, { timeZone: "Europe/Moscow", defaultStatus: DEFAULT_STATUS }, new Date())
+ */
+export const DEFAULT_STATUS = "Новая";
+
+/**
+ * What the compiler takes from the gateway's configuration. Everything zone- or account-dependent lives
+ * here, never in the schemas, which are the static public contract.
+ *
+ * @example const settings: CompileSettings = { timeZone: "Europe/Moscow" };
+ */
+export interface CompileSettings {
+  /**
+   * The IANA zone of the Calltouch project's site time. Check it with `isValidTimeZone` at startup: an
+   * unknown zone makes the compiler throw a RangeError.
+   */
+  timeZone: string;
+  /** Minutes back from the deal's date that contact matching searches; default 259200 (180 days). */
+  searchDepth?: number;
+  /** The status of a created deal whose caller gave none; default {@link DEFAULT_STATUS}. */
+  defaultStatus?: string;
+  /** The custom source of a deal whose lead is not found; default `офлайн-визит` as source, medium and campaign. */
+  defaultSource?: CustomSource;
+}
+
+/**
+ * Compiles a validated order of `orders.create` to Calltouch's create order. `orderDate` is the order's
+ * or else `acceptedAt`; `statusDate` is the order's or else `orderDate`; both are always sent, in site
+ * time. `status` is the order's or else `settings.defaultStatus`; every other field is sent only when the
+ * caller set it.
+ *
+ * @example compileCreate(orderCreateInput.parse(memoExampleOrder), { timeZone: "Europe/Moscow" }, new Date())
+ */
+export function compileCreate(order: OrderCreate, settings: CompileSettings, acceptedAt: Date): CalltouchCreateOrder {
+  const siteTime = siteTimeOf(settings.timeZone, acceptedAt);
+  const orderDate = siteTime(order.orderDate);
+  return withoutUndefined({
+    ...sharedFields(order),
+    status: order.status ?? settings.defaultStatus ?? DEFAULT_STATUS,
+    matching: compileMatching(order, orderDate, settings),
+    orderDate,
+    statusDate: order.statusDate === undefined ? orderDate : siteTime(order.statusDate),
+    comment: order.comment === undefined ? undefined : { text: order.comment },
+    addTags: order.tags?.map(toTag),
+  });
+}
+
+/**
+ * Compiles a validated order of `orders.update` to Calltouch's update order: only what the caller set.
+ * `status` without `statusDate` is dated `acceptedAt`. Matching inputs become `reMatching`, searching back
+ * from the order's `orderDate` or else `acceptedAt`.
+ *
+ * @example
+ * const change = orderUpdateInput.parse({ orderNumber: "42", status: "Оплачено" });
+ * compileUpdate(change, { timeZone: "Europe/Moscow" }, new Date()) // { orderNumber: "42", status: "Оплачено", statusDate: "…" }
+ */
+export function compileUpdate(order: OrderUpdate, settings: CompileSettings, acceptedAt: Date): CalltouchUpdateOrder {
+  const siteTime = siteTimeOf(settings.timeZone, acceptedAt);
+  return withoutUndefined({
+    ...sharedFields(order),
+    statusDate: order.statusDate !== undefined || order.status !== undefined ? siteTime(order.statusDate) : undefined,
+    updateDate: order.updateDate === undefined ? undefined : siteTime(order.updateDate),
+    leadManager: order.leadManager && { manager: order.leadManager.manager, overwrite: order.leadManager.overwrite ?? false },
+    addNewComment: order.comment === undefined ? undefined : { text: order.comment },
+    addTags: order.tags && { overwrite: order.tagsOverwrite ?? false, tags: order.tags.map(toTag) },
+    reMatching: hasMatchingInput(order) ? compileMatching(order, siteTime(order.orderDate), settings) : undefined,
+  });
+}
+
+/** A date of the order in site time, or the acceptance time when the order gives none. */
+function siteTimeOf(timeZone: string, acceptedAt: Date): (date: DealDate | undefined) => string {
+  return (date) => (date === undefined ? formatSiteTime(acceptedAt, timeZone) : toSiteTime(date, timeZone));
+}
+
+/** The fields that create and update send the same way. */
+function sharedFields(order: OrderCreate | OrderUpdate): CalltouchOrderFields {
+  const { addTagsToLead, addCustomFieldsToLead } = order;
+  return {
+    orderNumber: order.orderNumber,
+    status: order.status,
+    funnel: order.funnel,
+    currency: order.currency,
+    revenue: order.revenue,
+    margin: order.margin,
+    manager: order.manager,
+    orderLink: order.orderLink,
+    orderName: order.orderName,
+    addTagsToLead: addTagsToLead && { overwrite: addTagsToLead.overwrite ?? false, tags: addTagsToLead.tags.map(toTag) },
+    customFields: order.customFields,
+    addCustomFieldsToLead: addCustomFieldsToLead && {
+      overwrite: addCustomFieldsToLead.overwrite ?? false,
+      customFields: addCustomFieldsToLead.customFields,
+    },
+    products: order.products,
+    orderContacts: order.orderContacts,
+  };
+}
+
+function toTag(tag: string): CalltouchTag {
+  return { tag };
+}
+
+/**
+ * A copy without the keys whose value is `undefined`, at any depth. The compiler writes every field as
+ * `field: valueOrUndefined` for legibility, and a `null` the caller sent for a nested field comes out of
+ * the schema as such a key: this one pass keeps all of them out of the wire JSON. Lists of plain values
+ * (phones, tags) hold no `undefined` and are shared, not copied.
+ */
+function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return (typeof value[0] === "object" ? value.map(withoutUndefined) : value) as T;
+  if (typeof value !== "object" || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) {
+    const field = value[key];
+    if (field !== undefined) copy[key] = withoutUndefined(field);
+  }
+  return copy as T;
+}

@@ -1,0 +1,61 @@
+import type { z } from "zod";
+
+/**
+ * One problem of an input, named by its field: what the gateway answers (400) and the client exposes.
+ *
+ * @example { path: [3, "phones", 0], field: "[3].phones[0]", message: "not a valid phone number for region RU; …" }
+ */
+export interface FieldError {
+  /** The path as data: keys and list positions from the root of the input. */
+  path: (string | number)[];
+  /** The path as JavaScript would write it: `"[3].phones[0]"`, `"revenue"`; `""` for the input itself. */
+  field: string;
+  /** What is wrong and what is expected. */
+  message: string;
+}
+
+/**
+ * The field errors of a failed parse of the public input, one per problem. An unknown key is reported at
+ * the key itself (`"revenu"`), and a union that failed (one order or a list of them) is reported by the
+ * issues of the branch the input was meant for, not as one vague "invalid input".
+ *
+ * @example
+ * const result = ordersCreateInput.safeParse(body);
+ * if (!result.success) return Response.json({ errors: toFieldErrors(result.error) }, { status: 400 });
+ */
+export function toFieldErrors(error: z.ZodError): FieldError[] {
+  return collect(error.issues, []);
+}
+
+function collect(issues: readonly z.core.$ZodIssue[], prefix: readonly (string | number)[]): FieldError[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path.map((key) => (typeof key === "symbol" ? String(key) : key))];
+    if (issue.code === "invalid_union") {
+      const branch = branchOfTheInput(issue.errors);
+      if (branch !== undefined) return collect(branch, path);
+    }
+    if (issue.code === "unrecognized_keys" && issue.keys.length === 1) path.push(...issue.keys);
+    return [{ path, field: fieldName(path), message: issue.message }];
+  });
+}
+
+/**
+ * A branch that failed only because the value has another type (an object given where a list was one
+ * option) says nothing; when exactly one branch got past the type check, its issues are the real ones.
+ */
+function branchOfTheInput(branches: readonly z.core.$ZodIssue[][]): z.core.$ZodIssue[] | undefined {
+  const fitting = branches.filter(([first, ...rest]) => !(rest.length === 0 && first?.code === "invalid_type" && first.path.length === 0));
+  return fitting.length === 1 ? fitting[0] : undefined;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+function fieldName(path: readonly (string | number)[]): string {
+  return path
+    .map((key, index) => {
+      if (typeof key === "number") return `[${key}]`;
+      if (!IDENTIFIER.test(key)) return `[${JSON.stringify(key)}]`;
+      return index === 0 ? key : `.${key}`;
+    })
+    .join("");
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { formatSiteTime, isValidTimeZone, optionalDate, toSiteTime } from "./date";
+import { firstMessage } from "../test-support";
+
+const messageOf = (value: unknown) => firstMessage(optionalDate, value);
+
+describe("optionalDate", () => {
+  it.each([
+    ["2021-07-19T16:42:32+03:00", "2021-07-19T13:42:32.000Z"],
+    ["2021-07-19T16:42:32+0300", "2021-07-19T13:42:32.000Z"],
+    ["2021-07-19T16:42:32+03", "2021-07-19T13:42:32.000Z"],
+    ["2021-07-19T13:42:32Z", "2021-07-19T13:42:32.000Z"],
+    ["2021-07-19t13:42:32z", "2021-07-19T13:42:32.000Z"],
+    ["2021-07-19 16:42:32+03:00", "2021-07-19T13:42:32.000Z"],
+    ["2021-07-19T16:42+03:00", "2021-07-19T13:42:00.000Z"],
+    ["2021-07-19T16:42:32.123456+03:00", "2021-07-19T13:42:32.123Z"],
+    ["2021-07-19T08:12:32-05:30", "2021-07-19T13:42:32.000Z"],
+    ["2021-07-20T00:30:00+14:00", "2021-07-19T10:30:00.000Z"],
+    ["  2021-07-19T16:42:32+03:00 ", "2021-07-19T13:42:32.000Z"],
+  ])("takes ISO 8601 with an offset as an instant: %s", (input, instant) => {
+    expect(optionalDate.parse(input)).toBe(instant);
+  });
+
+  it("passes Calltouch's format through as site time", () => {
+    expect(optionalDate.parse("19-07-2021 16:42:32")).toBe("19-07-2021 16:42:32");
+    expect(optionalDate.parse(" 29-02-2024 00:00:00 ")).toBe("29-02-2024 00:00:00");
+  });
+
+  it("takes null, blanks and absence as not set", () => {
+    expect(optionalDate.parse(null)).toBeUndefined();
+    expect(optionalDate.parse("")).toBeUndefined();
+    expect(optionalDate.parse("  ")).toBeUndefined();
+    expect(optionalDate.parse(undefined)).toBeUndefined();
+  });
+
+  it("refuses an ISO date without an offset as ambiguous, saying what to do", () => {
+    const ambiguous =
+      "a date without a UTC offset is ambiguous: add the offset (2021-07-19T16:42:32+03:00) or use Calltouch's dd-MM-yyyy HH:mm:ss, which is taken as site time";
+    expect(messageOf("2021-07-19T16:42:32")).toBe(ambiguous);
+    expect(messageOf("2021-07-19")).toBe(ambiguous);
+  });
+
+  it.each(["19.07.2021 16:42", "19-07-2021", "19-07-2021 16:42", "2021/07/19 16:42:32", "yesterday", "1626702152"])("refuses another format: %s", (input) => {
+    expect(messageOf(input)).toBe(
+      "expected ISO 8601 with a UTC offset (2021-07-19T16:42:32+03:00) or Calltouch's dd-MM-yyyy HH:mm:ss (19-07-2021 16:42:32)",
+    );
+  });
+
+  it.each(["31-02-2021 10:00:00", "29-02-2021 10:00:00", "00-01-2021 10:00:00", "01-13-2021 10:00:00", "01-01-2021 24:00:00", "01-01-2021 10:60:00", "01-01-2021 10:00:60", "01-01-1969 10:00:00"])(
+    "refuses what is no real date and time: %s",
+    (input) => {
+      expect(messageOf(input)).toBe(`not a real date and time: ${input}`);
+    },
+  );
+
+  it("refuses an impossible date in ISO form and an impossible offset", () => {
+    expect(messageOf("2021-02-29T10:00:00Z")).toBe("not a real date and time: 2021-02-29T10:00:00Z");
+    expect(messageOf("2021-07-19T16:42:32+24:00")).toBe("not a valid UTC offset: +24:00");
+    expect(messageOf("2021-07-19T16:42:32+03:60")).toBe("not a valid UTC offset: +03:60");
+  });
+
+  it("refuses what is not a string", () => {
+    expect(messageOf(1626702152000)).toBe("expected a string, got a number");
+  });
+});
+
+describe("site time", () => {
+  const instant = new Date("2021-07-19T13:42:32.999Z");
+
+  it("formats an instant in the configured zone, to the second", () => {
+    expect(formatSiteTime(instant, "Europe/Moscow")).toBe("19-07-2021 16:42:32");
+    expect(formatSiteTime(instant, "Asia/Yekaterinburg")).toBe("19-07-2021 18:42:32");
+    expect(formatSiteTime(instant, "UTC")).toBe("19-07-2021 13:42:32");
+    expect(formatSiteTime(new Date("2021-12-31T22:30:00Z"), "Asia/Kamchatka")).toBe("01-01-2022 10:30:00");
+  });
+
+  it("follows daylight saving time where the zone has it", () => {
+    expect(formatSiteTime(new Date("2021-07-19T12:00:00Z"), "Europe/Berlin")).toBe("19-07-2021 14:00:00");
+    expect(formatSiteTime(new Date("2021-01-19T12:00:00Z"), "Europe/Berlin")).toBe("19-01-2021 13:00:00");
+    // Moscow had daylight saving time until 2011.
+    expect(formatSiteTime(new Date("2010-07-01T12:00:00Z"), "Europe/Moscow")).toBe("01-07-2010 16:00:00");
+  });
+
+  it("gives each zone its own answer for the same instant", () => {
+    const moscow = formatSiteTime(instant, "Europe/Moscow");
+    expect(formatSiteTime(instant, "Asia/Yekaterinburg")).not.toBe(moscow);
+    expect(formatSiteTime(instant, "Europe/Moscow")).toBe(moscow);
+  });
+
+  it("turns a validated date into site time", () => {
+    expect(toSiteTime(optionalDate.parse("2021-07-19T16:42:32+03:00") ?? "", "Asia/Yekaterinburg")).toBe("19-07-2021 18:42:32");
+    expect(toSiteTime("19-07-2021 16:42:32", "Asia/Yekaterinburg")).toBe("19-07-2021 16:42:32");
+  });
+
+  it("knows the IANA zones", () => {
+    expect(isValidTimeZone("Europe/Moscow")).toBe(true);
+    expect(isValidTimeZone("Asia/Novosibirsk")).toBe(true);
+    expect(isValidTimeZone("UTC")).toBe(true);
+    expect(isValidTimeZone("Moscow")).toBe(false);
+    expect(isValidTimeZone("Europe/Mordor")).toBe(false);
+    expect(isValidTimeZone("")).toBe(false);
+  });
+});

@@ -1,0 +1,149 @@
+import { type Ctx, fail, optional, string } from "./field";
+
+/**
+ * A validated date, still free of any zone setting (the schemas are static; the zone is the compiler's):
+ * - an instant, as ISO 8601 in UTC (`"2021-07-19T13:42:32.000Z"`), from input that carried an offset;
+ * - or Calltouch site time, passed through as given (`"19-07-2021 16:42:32"`).
+ *
+ * Both are strings so that a validated order survives JSON (a `Date` would come back as a string that
+ * could be taken for site time), and both are valid input again. {@link toSiteTime} turns either into
+ * what Calltouch wants.
+ *
+ * @example
+ * const { orderDate } = orderCreateInput.parse({ orderNumber: 1, orderDate: "2021-07-19T16:42:32+03:00" });
+ * // orderDate: DealDate = "2021-07-19T13:42:32.000Z"
+ */
+export type DealDate = string;
+
+/** Calltouch's own format: `dd-MM-yyyy HH:mm:ss`, no zone. */
+const SITE_TIME = /^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})$/;
+/** ISO 8601 / RFC 3339 date-time; time and offset are optional here only to refuse them with a precise message. */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?(Z|([+-])(\d{2})(?::?(\d{2}))?)?$/i;
+
+const FORMATS = "ISO 8601 with a UTC offset (2021-07-19T16:42:32+03:00) or Calltouch's dd-MM-yyyy HH:mm:ss (19-07-2021 16:42:32)";
+
+/**
+ * Validates a date and keeps it zone-free ({@link DealDate}). An ISO date without an offset is refused:
+ * it could mean UTC, the CRM's zone or the site's, and a deal matched against the wrong hour finds the
+ * wrong lead. Fractions of a second are kept in the instant and dropped when formatted for Calltouch.
+ *
+ * @example normalizeDate("2021-07-19T16:42:32+03:00", ctx) // "2021-07-19T13:42:32.000Z"
+ * @example normalizeDate("19-07-2021 16:42:32", ctx)       // "19-07-2021 16:42:32" (site time)
+ */
+export function normalizeDate(value: string, ctx: Ctx): DealDate {
+  const text = value.trim();
+  const site = SITE_TIME.exec(text);
+  if (site) {
+    const [, day, month, year, hour, minute, second] = site;
+    const millis = utcMillis(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second));
+    return millis === undefined ? fail(ctx, `not a real date and time: ${text}`) : text;
+  }
+  const iso = ISO.exec(text);
+  if (!iso) return fail(ctx, `expected ${FORMATS}`);
+  const [, year, month, day, hour, minute, second = "0", fraction = "", zone, sign, offsetHours, offsetMinutes = "0"] = iso;
+  if (hour === undefined || zone === undefined) {
+    return fail(
+      ctx,
+      "a date without a UTC offset is ambiguous: add the offset (2021-07-19T16:42:32+03:00) " +
+        "or use Calltouch's dd-MM-yyyy HH:mm:ss, which is taken as site time",
+    );
+  }
+  const millis = utcMillis(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second));
+  if (millis === undefined) return fail(ctx, `not a real date and time: ${text}`);
+  const offsetSign = sign === "-" ? -1 : 1;
+  const offset = sign === undefined ? 0 : offsetSign * (Number(offsetHours) * 60 + Number(offsetMinutes));
+  if (Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return fail(ctx, `not a valid UTC offset: ${zone}`);
+  const fractionMillis = Number(fraction.padEnd(3, "0").slice(0, 3));
+  return new Date(millis + fractionMillis - offset * 60_000).toISOString();
+}
+
+/**
+ * The UTC milliseconds of a wall-clock reading taken as UTC, or `undefined` when it names no real moment:
+ * 31 February, 24:00, a leap second, or a year before 1970 (a typo, for a deal). `Date.UTC` rolls an
+ * impossible day over into the next month, which is how 31 February shows.
+ */
+function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number): number | undefined {
+  if (year < 1970 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const millis = Date.UTC(year, month - 1, day, hour, minute, second);
+  const back = new Date(millis);
+  return back.getUTCDate() === day && back.getUTCMonth() === month - 1 ? millis : undefined;
+}
+
+/**
+ * An optional date field of the public input.
+ *
+ * @example strict({ orderDate: optionalDate }).parse({ orderDate: "2021-07-19T16:42:32+03:00" })
+ */
+export const optionalDate = optional(string, normalizeDate);
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/**
+ * Whether `zone` is an IANA time zone the runtime knows (workerd carries full ICU data).
+ *
+ * @example isValidTimeZone("Europe/Moscow") // true
+ * @example isValidTimeZone("Moscow")        // false
+ */
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    formatterFor(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The orders of one call share their acceptance time, and often their date: the last answer is kept. */
+let last = { millis: Number.NaN, timeZone: "", text: "" };
+
+/** What `en-GB` with two-digit fields formats to: `19/07/2021, 16:42:32`. */
+const EN_GB = /^(\d{2})\/(\d{2})\/(\d{4}), (\d{2}):(\d{2}):(\d{2})$/;
+
+/**
+ * An instant as Calltouch site time in `timeZone`: `dd-MM-yyyy HH:mm:ss`. `format` is more than twice as
+ * fast as `formatToParts`; the parts are the fallback should the runtime's ICU ever lay the date out otherwise.
+ *
+ * @example formatSiteTime(new Date("2021-07-19T13:42:32Z"), "Europe/Moscow") // "19-07-2021 16:42:32"
+ */
+export function formatSiteTime(instant: Date, timeZone: string): string {
+  const millis = instant.getTime();
+  if (millis === last.millis && timeZone === last.timeZone) return last.text;
+  const formatter = formatterFor(timeZone);
+  const [, day, month, year, hour, minute, second] = EN_GB.exec(formatter.format(millis)) ?? [];
+  let text = `${day}-${month}-${year} ${hour}:${minute}:${second}`;
+  if (second === undefined) {
+    const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+    for (const { type, value } of formatter.formatToParts(millis)) part[type] = value;
+    text = `${part.day}-${part.month}-${part.year} ${part.hour}:${part.minute}:${part.second}`;
+  }
+  last = { millis, timeZone, text };
+  return text;
+}
+
+/**
+ * A {@link DealDate} as Calltouch site time: instants are formatted in `timeZone`, site time passes through.
+ *
+ * @example toSiteTime("2021-07-19T13:42:32.000Z", "Asia/Yekaterinburg") // "19-07-2021 18:42:32"
+ * @example toSiteTime("19-07-2021 16:42:32", "Asia/Yekaterinburg")       // "19-07-2021 16:42:32"
+ */
+export function toSiteTime(date: DealDate, timeZone: string): string {
+  return SITE_TIME.test(date) ? date : formatSiteTime(new Date(date), timeZone);
+}

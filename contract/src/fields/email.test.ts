@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { emailSet, optionalEmail } from "./email";
+import { firstMessage } from "../test-support";
+
+const invalid = "not a valid e-mail address (name@example.com)";
+const messageOf = (value: unknown) => firstMessage(optionalEmail, value);
+
+describe("e-mails", () => {
+  it("trims and lower-cases", () => {
+    expect(optionalEmail.parse(" Name@Server.COM ")).toBe("name@server.com");
+    expect(optionalEmail.parse("first.last+tag@sub.example.ru")).toBe("first.last+tag@sub.example.ru");
+  });
+
+  it("takes null and blanks as not set", () => {
+    expect(optionalEmail.parse(null)).toBeUndefined();
+    expect(optionalEmail.parse(" ")).toBeUndefined();
+  });
+
+  it.each(["name", "name@", "@server.com", "name@server", "name @server.com", "a@b@c.ru", "имя@почта.рф"])("refuses %j", (input) => {
+    expect(messageOf(input)).toBe(invalid);
+  });
+
+  it("refuses an address longer than SMTP allows", () => {
+    expect(messageOf(`${"a".repeat(64)}@${"b".repeat(190)}.ru`)).toBe(invalid);
+  });
+
+  it("keeps a list's addresses once each, in order, without blanks", () => {
+    expect(emailSet.parse(["name@server.com", "", "NAME@server.com", "234234@test.com"])).toStrictEqual(["name@server.com", "234234@test.com"]);
+    expect(emailSet.safeParse(["a@b.ru", "nope"]).error?.issues).toMatchObject([{ path: [1], message: invalid }]);
+  });
+});

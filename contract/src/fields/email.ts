@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { LIMITS } from "../limits";
+import { type Ctx, fail, optional, optionalSet, string } from "./field";
+
+/** RFC 5321's limit on the length of an address. */
+const MAX_EMAIL_LENGTH = 254;
+
+/**
+ * Trims and lower-cases an e-mail address (Calltouch compares them as text) and validates it with zod's
+ * e-mail pattern, the one `z.email()` uses. Addresses with a non-Latin domain (`почта.рф`) must be given
+ * in punycode (`xn--80a1acny.xn--p1ai`).
+ *
+ * @example normalizeEmail(" Name@Server.COM ", ctx) // "name@server.com"
+ */
+export function normalizeEmail(value: string, ctx: Ctx): string {
+  const email = value.trim().toLowerCase();
+  if (email.length > MAX_EMAIL_LENGTH || !z.regexes.email.test(email)) return fail(ctx, "not a valid e-mail address (name@example.com)");
+  return email;
+}
+
+/**
+ * One e-mail address, or not set.
+ *
+ * @example optionalEmail.parse(" Name@Server.COM ") // "name@server.com"
+ */
+export const optionalEmail = optional(string, normalizeEmail);
+
+/**
+ * A list of e-mail addresses: blanks dropped, repeats (in any case) kept once.
+ *
+ * @example emailSet.parse(["A@b.ru", "a@B.ru"]) // ["a@b.ru"]
+ */
+export const emailSet = optionalSet(string, normalizeEmail, LIMITS.contacts);

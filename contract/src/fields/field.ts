@@ -1,0 +1,109 @@
+import { z } from "zod";
+
+/** What a normalizer gets from zod to report a problem: the context of the transform it runs in. */
+export type Ctx = z.core.$RefinementCtx<unknown>;
+
+/**
+ * A pure function from an accepted input type to its normalized form. It reports a bad value with
+ * {@link fail}, so every rule lives in one plain function that the field builders below wrap.
+ */
+export type Normalize<I, O> = (value: I, ctx: Ctx) => O;
+
+/**
+ * Reports `message` on the value being normalized. The parse fails, so the returned `z.NEVER` is never
+ * seen by anyone: it only lets a normalizer `return fail(…)` in place of a value.
+ *
+ * @example if (!ok) return fail(ctx, "not a valid e-mail address");
+ */
+export function fail(ctx: Ctx, message: string): never {
+  ctx.addIssue({ code: "custom", message });
+  return z.NEVER;
+}
+
+/**
+ * zod's message for a value of the wrong type (or a missing one), naming what was expected and what came.
+ *
+ * @example z.string({ error: expected("a string") }) // "expected a string, got a number"
+ */
+export function expected(what: string): (issue: { input?: unknown }) => string {
+  return (issue) => (issue.input === undefined ? `required: expected ${what}` : `expected ${what}, got ${kindOf(issue.input)}`);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** The base input schemas, with messages that say what is expected. */
+export const string = z.string({ error: expected("a string") });
+export const boolean = z.boolean({ error: expected("true or false") });
+
+/** `null`, a blank string and an empty list are how CRMs say "no value": such a field counts as not set. */
+function isUnset(value: unknown): boolean {
+  return (
+    value === null ||
+    value === undefined ||
+    (typeof value === "string" && value.trim() === "") ||
+    (Array.isArray(value) && value.length === 0)
+  );
+}
+
+/**
+ * A field the caller must set: `input` checks the type (and is what JSON Schema shows), `normalize` does the rest.
+ *
+ * @example const orderNumber = required(z.union([string, z.int()]), (v) => String(v).trim());
+ */
+export function required<S extends z.ZodType, O = z.output<S>>(input: S, normalize?: Normalize<z.output<S>, O>) {
+  return input.transform((value, ctx): O => {
+    if (isUnset(value)) return fail(ctx, "must not be empty");
+    return normalize ? normalize(value, ctx) : (value as O);
+  });
+}
+
+function orUnset<S extends z.ZodType, O>(input: S, normalize: Normalize<z.output<S>, O>) {
+  return input
+    .nullable()
+    .transform((value, ctx): O | undefined => (isUnset(value) ? undefined : normalize(value as z.output<S>, ctx)));
+}
+
+/**
+ * A field the caller may leave out or send as `null`, `""`, blanks or `[]`: all of these mean "not set",
+ * and a field that is not set is never sent upstream.
+ *
+ * @example const manager = optional(string, trimmed(255)); // "  Иванов " → "Иванов", "" → undefined
+ */
+export function optional<S extends z.ZodType, O = z.output<S>>(input: S, normalize?: Normalize<z.output<S>, O>) {
+  return orUnset(input, normalize ?? ((value) => value as O)).optional();
+}
+
+/** The message of a list that is too long. */
+export function atMost(max: number, what = "items"): { error: string } {
+  return { error: `at most ${max} ${what}` };
+}
+
+function uniqueItems<S extends z.ZodType, O extends string | number>(item: S, normalize: Normalize<z.output<S>, O>, max: number) {
+  return z
+    .array(orUnset(item, normalize), { error: expected("a list") })
+    .max(max, atMost(max))
+    .nullable()
+    .transform((items) => {
+      const unique = [...new Set(items?.filter((item) => item !== undefined))];
+      return unique.length > 0 ? unique : undefined;
+    });
+}
+
+/**
+ * A list of contacts, tags or ids as CRMs send them: blank items are dropped, repeats are kept once in
+ * first-seen order (Calltouch gains nothing from a phone listed twice), and a list left empty is not set.
+ *
+ * @example const phones = optionalSet(phoneInput, normalizePhone, 20); // ["8 915 777-11-22", "", "+79157771122"] → ["79157771122"]
+ */
+export function optionalSet<S extends z.ZodType, O extends string | number>(item: S, normalize: Normalize<z.output<S>, O>, max: number) {
+  return uniqueItems(item, normalize, max).optional();
+}
+
+/** {@link optionalSet} for a list that must keep at least one item. */
+export function requiredSet<S extends z.ZodType, O extends string | number>(item: S, normalize: Normalize<z.output<S>, O>, max: number) {
+  return uniqueItems(item, normalize, max).transform((items, ctx) => items ?? fail(ctx, "must list at least one value"));
+}

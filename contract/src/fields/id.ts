@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { LIMITS } from "../limits";
+import { type Ctx, expected, fail, optional, optionalSet, required, requiredSet, string } from "./field";
+import { trimmed } from "./text";
+
+/**
+ * `orderNumber`, the CRM's own deal id and the key of every later update: a string or an integer, sent
+ * as a trimmed string.
+ *
+ * @example orderNumber.parse(42) // "42"
+ */
+export const orderNumber = required(
+  z.union([string, z.int()], { error: expected("the CRM's deal id: a string or an integer") }),
+  (value, ctx) => trimmed(LIMITS.orderNumber)(String(value), ctx),
+);
+
+/**
+ * A Calltouch id of a call, a form request or a chat: a positive integer, also accepted as a string of
+ * digits (ids often travel through forms and URLs as text); a number on the wire.
+ *
+ * @example normalizeCalltouchId("123456", ctx) // 123456
+ */
+export function normalizeCalltouchId(value: number | string, ctx: Ctx): number {
+  const id = typeof value === "number" ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  return Number.isSafeInteger(id) && id > 0 ? id : fail(ctx, `expected a positive integer Calltouch id (123456), got ${JSON.stringify(value)}`);
+}
+
+const calltouchIdInput = z.union([z.int(), string], { error: expected("a Calltouch id: a positive integer or a string of digits") });
+
+/** `callId` / `requestId` of the friendly input, or not set. */
+export const optionalCalltouchId = optional(calltouchIdInput, normalizeCalltouchId);
+
+/** `callId` / `requestId` / `chatId` of an explicit matching item. */
+export const requiredCalltouchId = required(calltouchIdInput, normalizeCalltouchId);
+
+/**
+ * A numeric id that Calltouch carries as a string: a visitor's session (`_ct_session_id`), a Telegram or
+ * VK user id. Given as an integer or a string of digits.
+ *
+ * @example normalizeDigits(1234567, ctx) // "1234567"
+ */
+export function normalizeDigits(value: number | string, ctx: Ctx): string {
+  const text = String(value).trim();
+  return /^\d{1,20}$/.test(text) ? text : fail(ctx, `expected an id of digits only (1234567), got ${JSON.stringify(value)}`);
+}
+
+const digitsInput = z.union([string, z.int()], { error: expected("an id of digits, as a string or an integer") });
+
+/** `sessionId`, `tgId`, `vkId`: one, or not set. */
+export const optionalDigits = optional(digitsInput, normalizeDigits);
+
+/** A list of such ids, or not set. */
+export const digitsSet = optionalSet(digitsInput, normalizeDigits, LIMITS.contacts);
+
+/** A list of such ids with at least one (an explicit `session` item's `sessionId`). */
+export const requiredDigitsSet = requiredSet(digitsInput, normalizeDigits, LIMITS.contacts);
+
+/**
+ * An MD5 hash of a phone, as Calltouch matches hashed contacts: 32 hex digits, lower-cased.
+ *
+ * @example normalizeMd5("4FEC00B25336E719D4A0B255EA5AA0F5", ctx) // "4fec00b25336e719d4a0b255ea5aa0f5"
+ */
+export function normalizeMd5(value: string, ctx: Ctx): string {
+  const hash = value.trim().toLowerCase();
+  return /^[0-9a-f]{32}$/.test(hash) ? hash : fail(ctx, "expected an MD5 hash: 32 hexadecimal digits");
+}
+
+/** `md5Phones`, or not set. */
+export const md5Set = optionalSet(string, normalizeMd5, LIMITS.contacts);
+
+/**
+ * A Telegram username, with or without its `@`, sent as written.
+ *
+ * @example normalizeTgUsername(" @username ", ctx) // "@username"
+ */
+export function normalizeTgUsername(value: string, ctx: Ctx): string {
+  const name = value.trim();
+  return /^@?\w{1,32}$/.test(name) ? name : fail(ctx, "expected a Telegram username: letters, digits and _ (@username)");
+}
+
+/** One Telegram username, or not set. */
+export const optionalTgUsername = optional(string, normalizeTgUsername);
+
+/** A list of Telegram usernames, or not set. */
+export const tgUsernameSet = optionalSet(string, normalizeTgUsername, LIMITS.contacts);

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { optionalPhone, phoneSet } from "./phone";
+import { firstMessage } from "../test-support";
+
+const invalid = "not a valid phone number for region RU; write a foreign number with + and its country code";
+const messageOf = (value: unknown) => firstMessage(optionalPhone, value);
+
+describe("phones", () => {
+  it.each([
+    ["79157771122", "79157771122"],
+    ["+79009991122", "79009991122"],
+    ["8 915 777-11-22", "79157771122"],
+    ["+7 (915) 777-11-22", "79157771122"],
+    ["8(915)7771122", "79157771122"],
+    ["9157771122", "79157771122"],
+    [" 8-800-555-35-35 ", "78005553535"],
+    ["+7 495 333-88-77", "74953338877"],
+    [79157771122, "79157771122"],
+    ["+7 701 234 5678", "77012345678"],
+    ["8 701 234 5678", "77012345678"],
+    ["+380 50 123 4567", "380501234567"],
+    ["+49 30 1234567", "49301234567"],
+    ["79157771122 доб. 123", "79157771122"],
+  ])("reads %j as %j", (input, phone) => {
+    expect(optionalPhone.parse(input)).toBe(phone);
+  });
+
+  it.each([
+    "7915777112", // a Russian mobile missing a digit: the length-only metadata would take it for Kazakh
+    "12345",
+    "+7 123 456 78 90",
+    "380501234567", // a foreign number without its +
+    "абв",
+    "79157771122334455",
+  ])("refuses %j without repeating it", (input) => {
+    expect(messageOf(input)).toBe(invalid);
+  });
+
+  it("refuses what is not a phone's type", () => {
+    expect(messageOf(true)).toBe("expected a phone number as a string, got a boolean");
+    expect(messageOf(7.5)).toBe("expected a phone number as a string, got a number");
+  });
+
+  it("answers the same for the same phone, remembered or not", () => {
+    expect(optionalPhone.parse("8 (999) 123-45-67")).toBe("79991234567");
+    expect(optionalPhone.parse("8 (999) 123-45-67")).toBe("79991234567");
+    expect(messageOf("8 (999) 123-45")).toBe(invalid);
+    expect(messageOf("8 (999) 123-45")).toBe(invalid);
+  });
+
+  it("keeps a list's phones once each, in order, without blanks", () => {
+    expect(phoneSet.parse(["8 915 777-11-22", "", null, "+79009991122", "+7 (915) 777-11-22"])).toStrictEqual(["79157771122", "79009991122"]);
+    expect(phoneSet.parse([null, " "])).toBeUndefined();
+    expect(phoneSet.parse([])).toBeUndefined();
+    expect(phoneSet.parse(null)).toBeUndefined();
+  });
+
+  it("names the bad item of a list, and holds a list to 20", () => {
+    expect(phoneSet.safeParse(["89157771122", "12"]).error?.issues).toMatchObject([{ path: [1], message: invalid }]);
+    expect(firstMessage(phoneSet, Array.from({ length: 21 }, (_, i) => `+7915777${1000 + i}`))).toBe("at most 20 items");
+    expect(firstMessage(phoneSet, "89157771122")).toBe("expected a list, got a string");
+  });
+});

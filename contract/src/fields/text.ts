@@ -1,0 +1,68 @@
+import { LIMITS } from "../limits";
+import { type Ctx, fail, type Normalize, optional, optionalSet, required, requiredSet, string } from "./field";
+
+/**
+ * Trims free text and holds it to `max` characters. Text is otherwise sent as written: Calltouch treats
+ * each spelling of a status or a tag as its own value, so this never re-cases or re-spaces anything.
+ *
+ * @example trimmed(255)("  Запись ", ctx) // "Запись"
+ */
+export function trimmed(max: number): Normalize<string, string> {
+  return (value, ctx) => {
+    const text = value.trim();
+    return text.length <= max ? text : fail(ctx, `at most ${max} characters, got ${text.length}`);
+  };
+}
+
+/**
+ * Short free text (status, funnel, manager, …), or not set.
+ *
+ * @example optionalText.parse("  Запись ") // "Запись"; optionalText.parse("") // undefined
+ */
+export const optionalText = optional(string, trimmed(LIMITS.text));
+
+/** Short free text that must be given (a product's name, a custom field's name, …). */
+export const requiredText = required(string, trimmed(LIMITS.text));
+
+/** A comment, or not set. */
+export const optionalLongText = optional(string, trimmed(LIMITS.longText));
+
+/**
+ * Tags: blanks dropped, repeats kept once, each at most {@link LIMITS.text} characters.
+ *
+ * @example tagSet.parse(["Тег1", " Тег1 ", ""]) // ["Тег1"]
+ */
+export const tagSet = optionalSet(string, trimmed(LIMITS.text), LIMITS.tags);
+
+/** {@link tagSet} that must keep at least one tag (`addTagsToLead.tags`). */
+export const requiredTagSet = requiredSet(string, trimmed(LIMITS.text), LIMITS.tags);
+
+/**
+ * A currency as Calltouch spells it: an ISO 4217 code in lower case.
+ *
+ * @example normalizeCurrency("RUB", ctx) // "rub"
+ */
+export function normalizeCurrency(value: string, ctx: Ctx): string {
+  const code = value.trim().toLowerCase();
+  return /^[a-z]{3}$/.test(code) ? code : fail(ctx, `expected a 3-letter ISO 4217 currency code (rub, usd), got "${value}"`);
+}
+
+/** `currency`, or not set. */
+export const optionalCurrency = optional(string, normalizeCurrency);
+
+/**
+ * A link to the deal in the CRM: an absolute http(s) URL, sent as written.
+ *
+ * @example normalizeUrl(" https://crm.example.ru/deal/1 ", ctx) // "https://crm.example.ru/deal/1"
+ */
+export function normalizeUrl(value: string, ctx: Ctx): string {
+  const text = value.trim();
+  const url = URL.parse(text);
+  if (url === null || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    return fail(ctx, `expected an absolute http(s) URL (https://crm.example.ru/deal/123)`);
+  }
+  return text.length <= LIMITS.url ? text : fail(ctx, `at most ${LIMITS.url} characters, got ${text.length}`);
+}
+
+/** `orderLink`, or not set. */
+export const optionalUrl = optional(string, normalizeUrl);
