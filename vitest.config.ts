@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Each package runs its tests in its own Vitest project (most of them inside workerd).
+// Each package runs its tests in its own Vitest project, inside workerd like the code itself;
+// test/e2e drives the dev servers from Node.
 export default defineConfig({
   test: {
-    projects: ["contract", "simulator", "worker", "client", "test"],
+    projects: ["contract", "simulator", "worker", "test/workerd"],
   },
 });

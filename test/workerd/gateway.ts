@@ -1,0 +1,19 @@
+import { createGatewayClient } from "@calltouch-gateway/client";
+import { exports } from "cloudflare:workers";
+import { TEST_API_KEY } from "../../worker/test/constants";
+
+/** Every response the gateway gave in this test file, so that tests can check none leaks a secret. */
+export const responses: { status: number; body: string }[] = [];
+
+/** Calls the gateway Worker in-process, recording each response. */
+export async function callGateway(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const response = await exports.default.fetch(new Request(input, init));
+  const body = await response.text();
+  responses.push({ status: response.status, body });
+  return new Response(body, response);
+}
+
+/** The typed client, talking to the gateway Worker in-process. */
+export function gateway(apiKey = TEST_API_KEY) {
+  return createGatewayClient({ url: "http://gateway.test", apiKey, fetch: callGateway });
+}

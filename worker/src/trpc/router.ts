@@ -1,0 +1,10 @@
+import { ordersRouter } from "./routers/orders";
+import { router } from "./trpc";
+
+/** The whole tRPC API of the gateway. */
+export const appRouter = router({
+  orders: ordersRouter,
+});
+
+/** The router's type: what `@calltouch-gateway/client` is typed by. */
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,50 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { describe, expect, it } from "vitest";
+import { readSettings } from "../settings";
+import { authedProcedure, publicProcedure, router } from "./trpc";
+
+const result = readSettings({
+  CALLTOUCH_SITE_ID: "1",
+  CALLTOUCH_TOKEN: "the-token",
+  API_KEY_HASHES: "7e9f8fd111802be56c379d597842e29b2cebd35ff2133d431a49fa556a18704e",
+});
+if (!result.ok) throw new Error("test settings are invalid");
+const { settings } = result;
+
+const testRouter = router({
+  explode: publicProcedure.mutation(() => {
+    throw new Error("database password is hunter2 and token the-token");
+  }),
+  secret: authedProcedure.query(() => "inside"),
+});
+
+async function call(path: string, method = "POST") {
+  const response = await fetchRequestHandler({
+    endpoint: "/trpc",
+    req: new Request(`http://gateway.test/trpc/${path}`, {
+      method,
+      ...(method === "POST" ? { headers: { "content-type": "application/json" }, body: "{}" } : {}),
+    }),
+    router: testRouter,
+    createContext: () => ({ requestId: "req-42", settings, principal: null }),
+  });
+  return { status: response.status, body: (await response.json()) as { error: { message: string; data: Record<string, unknown> } } };
+}
+
+describe("the error formatter", () => {
+  it("answers an internal failure with the request id only: no message, no stack", async () => {
+    const { status, body } = await call("explode");
+
+    expect(status).toBe(500);
+    expect(body.error.message).toBe("Internal error; quote request id req-42 when reporting it");
+    expect(body.error.data).toEqual({ code: "INTERNAL_SERVER_ERROR", httpStatus: 500, path: "explode", requestId: "req-42" });
+    expect(JSON.stringify(body)).not.toMatch(/hunter2|the-token|stack/);
+  });
+
+  it("refuses a protected procedure without a principal with 401", async () => {
+    const { status, body } = await call("secret", "GET");
+
+    expect(status).toBe(401);
+    expect(body.error.data.code).toBe("UNAUTHORIZED");
+  });
+});

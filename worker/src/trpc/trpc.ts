@@ -1,0 +1,79 @@
+/**
+ * The tRPC core of the gateway, in three parts:
+ * 1. the context every procedure gets,
+ * 2. initialization, with the one error formatter of the API,
+ * 3. the procedure builders routers use.
+ */
+import { type FieldError, toFieldErrors } from "@calltouch-gateway/contract";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import type { Principal } from "../auth/api-key";
+import type { Settings } from "../settings";
+
+// 1. CONTEXT
+
+/** What a procedure knows of the request that called it. */
+export interface Context {
+  requestId: string;
+  settings: Settings;
+  /** `null` when the caller presented no valid API key. */
+  principal: Principal | null;
+}
+
+// 2. INITIALIZATION
+
+/** The `data` of every error the API answers: tRPC's code and status, the request id, and field errors. */
+export interface ErrorData {
+  code: TRPCError["code"];
+  httpStatus: number;
+  path?: string;
+  requestId?: string;
+  /** Present when the input was invalid: one entry per offending field. */
+  fieldErrors?: FieldError[];
+}
+
+const t = initTRPC.context<Context>().create({
+  // Workers have no NODE_ENV, so tRPC would think it runs in development and put stack traces into
+  // responses. A gateway answering the internet never does.
+  isDev: false,
+  errorFormatter({ shape, error, ctx }): { code: number; message: string; data: ErrorData } {
+    const fieldErrors = error.cause instanceof ZodError ? toFieldErrors(error.cause) : undefined;
+    const requestId = ctx?.requestId;
+    let message = shape.message;
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      // Whatever failed inside stays in the logs; the caller gets the id to quote.
+      message = `Internal error; quote request id ${requestId ?? "unknown"} when reporting it`;
+    } else if (fieldErrors) {
+      message = `Invalid input: ${fieldErrors.map((f) => `${f.field || "(root)"}: ${f.message}`).join("; ")}`;
+    }
+    return {
+      code: shape.code,
+      message,
+      data: {
+        code: error.code,
+        httpStatus: shape.data.httpStatus,
+        ...(shape.data.path === undefined ? {} : { path: shape.data.path }),
+        ...(requestId === undefined ? {} : { requestId }),
+        ...(fieldErrors ? { fieldErrors } : {}),
+      },
+    };
+  },
+});
+
+// 3. PROCEDURES
+
+export const router = t.router;
+
+/** Open to anyone; nothing behind it may touch deals. */
+export const publicProcedure = t.procedure;
+
+/** Needs a valid API key (`Authorization: Bearer <key>`). */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.principal) {
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: "A valid API key is required: send `Authorization: Bearer <key>`",
+    });
+  }
+  return next({ ctx: { principal: ctx.principal } });
+});
