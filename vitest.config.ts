@@ -4,6 +4,6 @@ import { defineConfig } from "vitest/config";
 // test/e2e drives the dev servers from Node.
 export default defineConfig({
   test: {
-    projects: ["contract", "simulator", "worker", "test/workerd"],
+    projects: ["contract", "simulator", "worker", "test/workerd", "test/e2e"],
   },
 });

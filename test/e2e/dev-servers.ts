@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface DevServers {
+  gatewayUrl: string;
+  simulatorUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `scripts/dev.mjs` (what `scripts/run dev` runs) on free ports with the committed example
+ * vars and a state folder of its own, and waits until both Workers answer.
+ */
+export async function startDevServers(): Promise<DevServers> {
+  const [gatewayPort, simulatorPort] = [await freePort(), await freePort()];
+  const state = mkdtempSync(join(tmpdir(), "calltouch-gateway-e2e-"));
+  const child = spawn(
+    process.execPath,
+    [
+      "scripts/dev.mjs",
+      ...["--gateway-port", String(gatewayPort), "--simulator-port", String(simulatorPort)],
+      ...["--vars", ".dev.vars.example", "--persist-to", state],
+    ],
+    {
+      cwd: root,
+      // Its own process group, so that stopping it stops both wrangler processes too.
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH}` },
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+
+  const servers: DevServers = {
+    gatewayUrl: `http://localhost:${gatewayPort}`,
+    simulatorUrl: `http://localhost:${simulatorPort}`,
+    async stop() {
+      await stopGroup(child);
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+  try {
+    await waitFor(`${servers.gatewayUrl}/health`, child);
+    await waitFor(`${servers.simulatorUrl}/__simulator/stats`, child);
+  } catch (error) {
+    await servers.stop();
+    throw new Error(`the dev servers did not start: ${(error as Error).message}\n${output}`);
+  }
+  return servers;
+}
+
+async function waitFor(url: string, child: ChildProcess, deadline = Date.now() + 90_000): Promise<void> {
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`scripts/dev.mjs exited with ${child.exitCode}`);
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer in time`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  process.kill(-child.pid, "SIGTERM");
+  const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
