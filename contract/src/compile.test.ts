@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CompileSettings, compileCreate, compileUpdate } from "./compile";
+import { type CompileSettings, compileCreate, compileCreateAsUpdate, compileUpdate } from "./compile";
 import { memoExampleOrder } from "./examples";
 import { orderCreateInput, orderUpdateInput } from "./order";
 import type { CalltouchCreateBody } from "./wire";
@@ -175,6 +175,20 @@ describe("compileCreate", () => {
       statusDate: "19-07-2021 16:42:32",
       products: [{ name: "Стол", price: "1.00" }],
       matching: [{ type: "customSources", customSourceParams: { source: "выставка" } }],
+    });
+  });
+});
+
+describe("compileCreateAsUpdate", () => {
+  it("sends a create's fields in update's shape, without matching or orderDate", () => {
+    const order = orderCreateInput.parse({ ...memoExampleOrder, comment: "again", idempotencyKey: "k-1" });
+    expect(compileCreateAsUpdate(order, moscow, acceptedAt)).toStrictEqual({
+      orderNumber: "УникальныйIDсделки2",
+      status: "Запись",
+      statusDate: "19-07-2021 16:42:32",
+      revenue: "1000.00",
+      addNewComment: { text: "again" },
+      addTags: { overwrite: false, tags: [{ tag: "Тег1" }, { tag: "Тег2" }, { tag: "Тег3" }] },
     });
   });
 });

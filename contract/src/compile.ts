@@ -82,6 +82,21 @@ export function compileUpdate(order: OrderUpdate, settings: CompileSettings, acc
   });
 }
 
+/**
+ * Compiles a create for a deal Calltouch already holds as an update of it: the create's fields in
+ * update's shape, without re-matching (the deal keeps the lead it was matched to) and without
+ * `orderDate`, which update does not take. The gateway sends a create this way when its ledger knows
+ * the deal, or when Calltouch answered the create with "already exists".
+ *
+ * @example compileCreateAsUpdate(orderCreateInput.parse({ orderNumber: "42", status: "Оплачено" }), settings, new Date())
+ */
+export function compileCreateAsUpdate(order: OrderCreate, settings: CompileSettings, acceptedAt: Date): CalltouchUpdateOrder {
+  const { phones, emails, sessionId, callId, requestId, source, matching, orderDate, ...fields } = order;
+  // A create's status dates from the deal unless told otherwise; an update's from the moment of acceptance.
+  const statusDate = fields.statusDate ?? (fields.status === undefined ? undefined : orderDate);
+  return compileUpdate({ ...fields, statusDate }, settings, acceptedAt);
+}
+
 /** A date of the order in site time, or the acceptance time when the order gives none. */
 function siteTimeOf(timeZone: string, acceptedAt: Date): (date: DealDate | undefined) => string {
   return (date) => (date === undefined ? formatSiteTime(acceptedAt, timeZone) : toSiteTime(date, timeZone));

@@ -31,7 +31,7 @@ describe("toFieldErrors", () => {
 
   it("keeps a union's own message when no branch fits", () => {
     expect(errorsOf(ordersCreateInput, 42)).toStrictEqual([
-      { path: [], field: "", message: "expected an order or a list of 1 to 1000 orders, got a number" },
+      { path: [], field: "", message: "expected an order, a list of 1 to 1000 orders, or {orders, wait}, got a number" },
     ]);
     expect(errorsOf(ordersCreateInput, { orderNumber: { id: 1 } })).toStrictEqual([
       { path: ["orderNumber"], field: "orderNumber", message: "expected the CRM's deal id: a string or an integer, got an object" },

@@ -41,11 +41,17 @@ function collect(issues: readonly z.core.$ZodIssue[], prefix: readonly (string |
 
 /**
  * A branch that failed only because the value has another type (an object given where a list was one
- * option) says nothing; when exactly one branch got past the type check, its issues are the real ones.
+ * option) says nothing. Of the branches that got past the type check, the one meant is the one that
+ * knows the input's keys best (an order, or the `{orders, wait}` envelope); on a tie none is meant.
  */
 function branchOfTheInput(branches: readonly z.core.$ZodIssue[][]): z.core.$ZodIssue[] | undefined {
   const fitting = branches.filter(([first, ...rest]) => !(rest.length === 0 && first?.code === "invalid_type" && first.path.length === 0));
-  return fitting.length === 1 ? fitting[0] : undefined;
+  if (fitting.length <= 1) return fitting[0];
+  const unknownKeys = (issues: readonly z.core.$ZodIssue[]) =>
+    issues.reduce((count, issue) => count + (issue.code === "unrecognized_keys" && issue.path.length === 0 ? issue.keys.length : 0), 0);
+  const counts = fitting.map(unknownKeys);
+  const fewest = Math.min(...counts);
+  return counts.filter((count) => count === fewest).length === 1 ? fitting[counts.indexOf(fewest)] : undefined;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

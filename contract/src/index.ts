@@ -2,7 +2,7 @@
  * @calltouch-gateway/contract: the public input of calltouch-gateway (zod schemas) and the pure compiler
  * from a validated order to Calltouch's wire JSON. No Worker APIs: it runs anywhere zod does.
  */
-export { type CompileSettings, compileCreate, compileUpdate, DEFAULT_STATUS, DEFAULT_TIME_ZONE } from "./compile";
+export { type CompileSettings, compileCreate, compileCreateAsUpdate, compileUpdate, DEFAULT_STATUS, DEFAULT_TIME_ZONE } from "./compile";
 export { type FieldError, toFieldErrors } from "./errors";
 export { memoExampleOrder } from "./examples";
 export { type DealDate, formatSiteTime, isValidTimeZone, toSiteTime } from "./fields/date";
@@ -19,7 +19,9 @@ export {
   ordersCreateInput,
   ordersUpdateInput,
   orderUpdateInput,
-  toList,
+  toCall,
+  type Call,
+  MAX_WAIT_MS,
 } from "./order";
 export type {
   CalltouchContactSearch,

@@ -10,22 +10,33 @@ import {
   ordersCreateInput,
   ordersUpdateInput,
   orderUpdateInput,
-  toList,
+  toCall,
 } from "./order";
 import { fieldErrorsOf as fieldErrors } from "./test-support";
 
 describe("one order or a list", () => {
-  it("takes one order or a list of them, and toList makes it a list", () => {
+  it("takes one order, a list of them, or {orders, wait}, and toCall makes each a call", () => {
     const one = ordersCreateInput.parse(memoExampleOrder);
     const many = ordersCreateInput.parse([memoExampleOrder, { orderNumber: 2 }]);
-    expect(toList(one)).toHaveLength(1);
-    expect(toList(many).map((order) => order.orderNumber)).toStrictEqual(["УникальныйIDсделки2", "2"]);
-    expect(toList(ordersUpdateInput.parse({ orderNumber: 1, status: "x" }))).toHaveLength(1);
+    const envelope = ordersCreateInput.parse({ orders: [{ orderNumber: 3 }], wait: 5000 });
+    expect(toCall(one).orders).toHaveLength(1);
+    expect(toCall(many).orders.map((order) => order.orderNumber)).toStrictEqual(["УникальныйIDсделки2", "2"]);
+    expect(toCall(envelope)).toStrictEqual({ orders: [expect.objectContaining({ orderNumber: "3" })], wait: 5000 });
+    expect(toCall(ordersUpdateInput.parse({ orderNumber: 1, status: "x" })).orders).toHaveLength(1);
+  });
+
+  it("names the field of an order inside the envelope, and refuses a wait past the cap", () => {
+    expect(fieldErrors(ordersCreateInput, { orders: [{ orderNumber: 1, revenu: 1 }] })).toStrictEqual([
+      { path: ["orders", 0, "revenu"], field: "orders[0].revenu", message: expect.stringContaining("revenue") },
+    ]);
+    expect(fieldErrors(ordersCreateInput, { orders: [{ orderNumber: 1 }], wait: 10 ** 9 })).toStrictEqual([
+      { path: ["wait"], field: "wait", message: expect.stringContaining("at most") },
+    ]);
   });
 
   it(`takes 1 to ${MAX_ORDERS_PER_CALL} orders`, () => {
     const orders = (count: number) => Array.from({ length: count }, (_, i) => ({ orderNumber: i }));
-    expect(toList(ordersCreateInput.parse(orders(MAX_ORDERS_PER_CALL)))).toHaveLength(MAX_ORDERS_PER_CALL);
+    expect(toCall(ordersCreateInput.parse(orders(MAX_ORDERS_PER_CALL))).orders).toHaveLength(MAX_ORDERS_PER_CALL);
     expect(fieldErrors(ordersCreateInput, orders(MAX_ORDERS_PER_CALL + 1))).toStrictEqual([
       { path: [], field: "", message: "at most 1000 orders per call" },
     ]);
@@ -34,7 +45,7 @@ describe("one order or a list", () => {
 
   it("says what it expected in place of something else", () => {
     expect(fieldErrors(ordersCreateInput, "УникальныйIDсделки2")).toStrictEqual([
-      { path: [], field: "", message: "expected an order or a list of 1 to 1000 orders, got a string" },
+      { path: [], field: "", message: "expected an order, a list of 1 to 1000 orders, or {orders, wait}, got a string" },
     ]);
   });
 
@@ -147,7 +158,7 @@ describe("the contract's types", () => {
 
   it("can be published as JSON Schema (for OpenAPI)", () => {
     const schema = z.toJSONSchema(ordersCreateInput, { io: "input" });
-    expect(schema.anyOf).toHaveLength(2);
+    expect(schema.anyOf).toHaveLength(3);
     expect(JSON.stringify(z.toJSONSchema(ordersUpdateInput, { io: "input" }))).toContain('"additionalProperties":false');
   });
 });

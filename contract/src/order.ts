@@ -71,6 +71,11 @@ const orderContacts = optional(
 const commonShape = {
   /** The CRM's deal id, the key of every later update. */
   orderNumber,
+  /**
+   * The caller's key for this change: sending a change again with the same key returns the first
+   * receipt instead of storing it twice. Never sent to Calltouch.
+   */
+  idempotencyKey: optionalText,
   /** Free text; each new spelling becomes a new status in Calltouch's reports. */
   status: optionalText,
   /** When the deal entered its status. */
@@ -115,7 +120,7 @@ export const orderCreateInput = strict({
 }).superRefine(refuseMixedMatching);
 
 /** The keys of an update that change nothing by themselves. */
-const NOT_A_CHANGE = new Set(["orderNumber", "orderDate", "tagsOverwrite"]);
+const NOT_A_CHANGE = new Set(["orderNumber", "orderDate", "tagsOverwrite", "idempotencyKey"]);
 
 /**
  * One order of `orders.update`: `orderNumber` and at least one change. `status` without `statusDate`
@@ -145,26 +150,37 @@ export const orderUpdateInput = strict({
     }
   });
 
+/** The longest a call may ask the gateway to hold its answer for delivery, in milliseconds. */
+export const MAX_WAIT_MS = 120_000;
+
 function oneOrMany<T extends z.ZodType>(order: T) {
   const many = z
     .array(order)
     .min(1, { error: "give at least one order" })
     .max(MAX_ORDERS_PER_CALL, atMost(MAX_ORDERS_PER_CALL, "orders per call"));
-  return z.union([order, many], { error: expected(`an order or a list of 1 to ${MAX_ORDERS_PER_CALL} orders`) });
+  // The envelope form carries options of the call besides its orders.
+  const envelope = strict({
+    orders: many,
+    /** Hold the answer up to this many milliseconds until the orders are delivered (or dead). */
+    wait: optional(z.int({ error: expected("a whole number of milliseconds") }).min(0).max(MAX_WAIT_MS, atMost(MAX_WAIT_MS, "ms"))),
+  });
+  return z.union([order, many, envelope], {
+    error: expected(`an order, a list of 1 to ${MAX_ORDERS_PER_CALL} orders, or {orders, wait}`),
+  });
 }
 
 /**
- * The input of `orders.create`: one order, or a list of 1 to {@link MAX_ORDERS_PER_CALL}.
- * Use {@link toList} on the output, and `toFieldErrors` on a failure.
+ * The input of `orders.create`: one order, a list of 1 to {@link MAX_ORDERS_PER_CALL}, or the envelope
+ * `{ orders, wait }`. Use {@link toCall} on the output, and `toFieldErrors` on a failure.
  *
- * @example toList(ordersCreateInput.parse(memoExampleOrder)).map((order) => compileCreate(order, settings, new Date()))
+ * @example toCall(ordersCreateInput.parse(memoExampleOrder)).orders.map((order) => compileCreate(order, settings, new Date()))
  */
 export const ordersCreateInput = oneOrMany(orderCreateInput);
 
 /**
- * The input of `orders.update`: one order, or a list of 1 to {@link MAX_ORDERS_PER_CALL}.
+ * The input of `orders.update`: one order, a list of 1 to {@link MAX_ORDERS_PER_CALL}, or `{ orders, wait }`.
  *
- * @example toList(ordersUpdateInput.parse([{ orderNumber: "42", status: "Оплачено" }]))
+ * @example toCall(ordersUpdateInput.parse([{ orderNumber: "42", status: "Оплачено" }]))
  */
 export const ordersUpdateInput = oneOrMany(orderUpdateInput);
 
@@ -193,11 +209,19 @@ export type OrderUpdateInput = z.input<typeof orderUpdateInput>;
  */
 export type OrderUpdate = z.output<typeof orderUpdateInput>;
 
+/** A validated call: its orders as a list, and how long the caller will wait for their delivery. */
+export interface Call<T> {
+  orders: T[];
+  wait?: number;
+}
+
 /**
- * The orders of a one-or-many input as a list.
+ * Any of the input forms of a call as one shape.
  *
- * @example toList(order) // [order]; toList([a, b]) // [a, b]
+ * @example toCall(order) // { orders: [order] }; toCall({ orders: [a, b], wait: 5000 }) // the same object
  */
-export function toList<T>(input: T | T[]): T[] {
-  return Array.isArray(input) ? input : [input];
+export function toCall<T>(input: T | T[] | Call<T>): Call<T> {
+  if (Array.isArray(input)) return { orders: input };
+  const envelope = input as Call<T>;
+  return Array.isArray(envelope.orders) && !("orderNumber" in envelope) ? envelope : { orders: [input as T] };
 }
