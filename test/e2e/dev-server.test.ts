@@ -21,12 +21,23 @@ describe("the development servers of `scripts/run dev`", () => {
     const response = await fetch(`${servers.gatewayUrl}/trpc/orders.create`, {
       method: "POST",
       headers: { authorization: "Bearer dev-key", "content-type": "application/json" },
-      body: JSON.stringify(memoExampleOrder),
+      body: JSON.stringify({ orders: [memoExampleOrder], wait: 10_000 }),
     });
 
     expect(await response.json()).toEqual({
       result: {
-        data: { receipts: [{ orderNumber: memoExampleOrder.orderNumber, outcome: "delivered", calltouchOrderId: 1 }] },
+        data: {
+          receipts: [
+            {
+              orderNumber: memoExampleOrder.orderNumber,
+              changeId: 1,
+              state: "delivered",
+              calltouchOrderId: 1,
+              deliveredAt: expect.any(String),
+              attempts: 1,
+            },
+          ],
+        },
       },
     });
     const { requests } = (await (await fetch(`${servers.simulatorUrl}/__simulator/requests`)).json()) as {

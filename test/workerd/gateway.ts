@@ -17,3 +17,14 @@ export async function callGateway(input: RequestInfo | URL, init?: RequestInit):
 export function gateway(apiKey = TEST_API_KEY) {
   return createGatewayClient({ url: "http://gateway.test", apiKey, fetch: callGateway });
 }
+
+/** Waits until the outbox has nothing queued or in flight. */
+export async function settle(client = gateway(), timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await client.deliveries.stats.query();
+    if (stats.queued === 0 && stats.inFlight === 0) return;
+    if (Date.now() > deadline) throw new Error(`the outbox did not settle: ${JSON.stringify(stats)}`);
+    await scheduler.wait(50);
+  }
+}

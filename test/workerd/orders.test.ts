@@ -1,23 +1,28 @@
 import { fieldErrorsOf } from "@calltouch-gateway/client";
 import { memoExampleOrder } from "@calltouch-gateway/contract";
 import { TRPCClientError } from "@trpc/client";
+import { reset } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { SIMULATOR_SITE_ID, SIMULATOR_TOKEN, TEST_API_KEY } from "../../worker/test/constants";
 import { simulator } from "../../worker/test/simulator";
-import { callGateway, gateway, responses } from "./gateway";
+import { callGateway, gateway, responses, settle } from "./gateway";
 
 const createPath = "/lead-service/v1/api/client-order/create";
 const updatePath = "/lead-service/v1/api/client-order/update";
 
-beforeEach(() => simulator.reset());
+beforeEach(async () => {
+  await reset();
+  await simulator.reset();
+});
 
 describe("orders.create", () => {
-  it("sends the memo's deal with the memo's matching chain, dates, money and headers", async () => {
-    const { receipts } = await gateway().orders.create.mutate(memoExampleOrder);
+  it("answers a queued receipt at once, then delivers the memo's deal with the memo's chain, dates, money and headers", async () => {
+    const client = gateway();
+    const { receipts } = await client.orders.create.mutate(memoExampleOrder);
+    expect(receipts).toEqual([{ orderNumber: memoExampleOrder.orderNumber, changeId: 1, state: "queued", attempts: 0 }]);
 
-    expect(receipts).toEqual([
-      { orderNumber: memoExampleOrder.orderNumber, outcome: "delivered", calltouchOrderId: expect.any(Number) },
-    ]);
+    await settle(client);
+
     const [request, ...rest] = await simulator.requests();
     expect(rest).toEqual([]);
     expect(request!.path).toBe(createPath);
@@ -41,10 +46,25 @@ describe("orders.create", () => {
     });
   });
 
-  it("splits 250 orders into requests of 100, 100 and 50 and answers 250 receipts in input order", async () => {
+  it("holds the answer until delivery when asked to wait, with Calltouch's id", async () => {
+    const { receipts } = await gateway().orders.create.mutate({ orders: [memoExampleOrder], wait: 10_000 });
+
+    expect(receipts).toEqual([
+      {
+        orderNumber: memoExampleOrder.orderNumber,
+        changeId: 1,
+        state: "delivered",
+        calltouchOrderId: 1,
+        deliveredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        attempts: 1,
+      },
+    ]);
+  });
+
+  it("splits 250 orders into requests of 100, 100 and 50, in input order", async () => {
     const orders = Array.from({ length: 250 }, (_, i) => ({ orderNumber: `bulk-${i}`, phones: ["+79157771122"] }));
 
-    const { receipts } = await gateway().orders.create.mutate(orders);
+    const { receipts } = await gateway().orders.create.mutate({ orders, wait: 10_000 });
 
     const sent = await simulator.requests();
     expect(sent.map((request) => request.body.orders.length)).toEqual([100, 100, 50]);
@@ -52,73 +72,63 @@ describe("orders.create", () => {
       orders.map((order) => order.orderNumber),
     );
     expect(receipts.map((receipt) => receipt.orderNumber)).toEqual(orders.map((order) => order.orderNumber));
-    expect(receipts.every((receipt) => receipt.outcome === "delivered")).toBe(true);
-    // Calltouch allows 5 requests per second: three requests take at least two intervals of 200 ms.
-    expect(sent[2]!.at - sent[0]!.at).toBeGreaterThanOrEqual(400);
+    expect(receipts.every((receipt) => receipt.state === "delivered")).toBe(true);
   });
 
   it("maps Calltouch's per-order refusals to the right receipts and delivers the rest", async () => {
     await simulator.configure({ rejectOrders: [{ orderNumberPattern: "^bad-", error: "Некорректный статус" }] });
 
-    const { receipts } = await gateway().orders.create.mutate([
-      { orderNumber: "good-1" },
-      { orderNumber: "bad-1" },
-      { orderNumber: "good-2" },
-    ]);
+    const { receipts } = await gateway().orders.create.mutate({
+      orders: [{ orderNumber: "good-1" }, { orderNumber: "bad-1" }, { orderNumber: "good-2" }],
+      wait: 10_000,
+    });
 
-    expect(receipts).toEqual([
-      { orderNumber: "good-1", outcome: "delivered", calltouchOrderId: expect.any(Number) },
-      { orderNumber: "bad-1", outcome: "rejected", error: "Некорректный статус" },
-      { orderNumber: "good-2", outcome: "delivered", calltouchOrderId: expect.any(Number) },
+    expect(receipts).toMatchObject([
+      { orderNumber: "good-1", state: "delivered", calltouchOrderId: 1 },
+      { orderNumber: "bad-1", state: "dead", error: "Некорректный статус", attempts: 1 },
+      { orderNumber: "good-2", state: "delivered", calltouchOrderId: 2 },
     ]);
     expect(await simulator.requests()).toHaveLength(1);
   });
 
-  it("reports an upstream failure on every receipt of the failed request", async () => {
-    await simulator.configure({ failNext: 1, failureStatus: 502 });
+  it("sends a create of a deal Calltouch already holds as an update", async () => {
+    const client = gateway();
+    await client.orders.create.mutate({ orders: [{ orderNumber: "again", status: "Новая" }], wait: 10_000 });
 
-    const { receipts } = await gateway().orders.create.mutate([{ orderNumber: "a" }, { orderNumber: "b" }]);
+    const { receipts } = await client.orders.create.mutate({
+      orders: [{ orderNumber: "again", status: "Оплачена", comment: "second create" }],
+      wait: 10_000,
+    });
 
-    expect(receipts).toEqual([
-      { orderNumber: "a", outcome: "failed", reason: "retryable", error: "Calltouch failed (HTTP 502)" },
-      { orderNumber: "b", outcome: "failed", reason: "retryable", error: "Calltouch failed (HTTP 502)" },
+    expect(receipts[0]).toMatchObject({ state: "delivered", calltouchOrderId: 1 });
+    const [, second] = await simulator.requests();
+    expect(second!.path).toBe(updatePath);
+    expect(second!.body.orders[0]).toMatchObject({ orderNumber: "again", status: "Оплачена", addNewComment: { text: "second create" } });
+    const { orders } = await client.orders.status.query({ orderNumbers: ["again"] });
+    expect(orders[0]!.changes.map((change) => [change.kind, change.sentAs])).toEqual([
+      ["create", "create"],
+      ["create", "update"],
     ]);
-  });
-
-  it("gives up on a Calltouch that does not answer within the timeout", async () => {
-    await simulator.configure({ timeoutRate: 1, timeoutMs: 3000 });
-
-    const { receipts } = await gateway().orders.create.mutate({ orderNumber: "slow" });
-
-    expect(receipts).toEqual([
-      { orderNumber: "slow", outcome: "failed", reason: "retryable", error: "Calltouch did not answer within 1000 ms" },
-    ]);
-  });
-
-  it("reports refused credentials as a configuration failure, without the token", async () => {
-    await simulator.configure({ accessToken: "rotated-token" });
-
-    const { receipts } = await gateway().orders.create.mutate({ orderNumber: "a" });
-
-    expect(receipts[0]).toMatchObject({ outcome: "failed", reason: "configuration" });
-    expect(receipts[0]!.outcome === "failed" && receipts[0]!.error).toMatch(/CALLTOUCH_TOKEN/);
   });
 });
 
 describe("orders.update", () => {
-  it("sends only the fields given, in update's wire shape, and maps an unknown order's refusal", async () => {
+  it("sends only the fields given, in update's wire shape, and reports an unknown order's refusal", async () => {
     const client = gateway();
-    await client.orders.create.mutate({ orderNumber: "known", phones: ["89157771122"] });
+    await client.orders.create.mutate({ orders: [{ orderNumber: "known", phones: ["89157771122"] }], wait: 10_000 });
 
-    const { receipts } = await client.orders.update.mutate([
-      { orderNumber: "known", status: "Оплачен", revenue: "2500.5", comment: "paid", tags: ["vip"] },
-      { orderNumber: "unknown", status: "Оплачен" },
-    ]);
+    const { receipts } = await client.orders.update.mutate({
+      orders: [
+        { orderNumber: "known", status: "Оплачен", revenue: "2500.5", comment: "paid", tags: ["vip"] },
+        { orderNumber: "unknown", status: "Оплачен" },
+      ],
+      wait: 10_000,
+    });
 
-    expect(receipts[0]).toMatchObject({ orderNumber: "known", outcome: "delivered" });
-    expect(receipts[1]).toMatchObject({ orderNumber: "unknown", outcome: "rejected", error: expect.any(String) });
+    expect(receipts[0]).toMatchObject({ orderNumber: "known", state: "delivered" });
+    expect(receipts[1]).toMatchObject({ orderNumber: "unknown", state: "dead", error: expect.stringMatching(/not found/) });
     const update = (await simulator.requests()).find((request) => request.path === updatePath)!;
-    const [known] = update.body.orders;
+    const known = update.body.orders.find((order: { orderNumber: string }) => order.orderNumber === "known");
     expect(Object.keys(known).sort()).toEqual(["addNewComment", "addTags", "orderNumber", "revenue", "status", "statusDate"]);
     expect(known).toMatchObject({
       revenue: "2500.50",
@@ -129,10 +139,50 @@ describe("orders.update", () => {
   });
 });
 
+describe("idempotency", () => {
+  const order = { orderNumber: "idem-1", status: "Новая" };
+
+  it("answers a retried call with the first call's receipts and stores nothing twice", async () => {
+    const client = gateway();
+    const headers = { "idempotency-key": "call-1" };
+    const first = await callGateway("http://gateway.test/trpc/orders.create", post(order, headers));
+    const second = await callGateway("http://gateway.test/trpc/orders.create", post(order, headers));
+
+    const [a, b] = [await first.json(), await second.json()] as { result: { data: { receipts: { changeId: number }[] } } }[];
+    expect(b!.result.data.receipts[0]!.changeId).toBe(a!.result.data.receipts[0]!.changeId);
+    await settle(client);
+    expect((await client.orders.status.query({ orderNumbers: ["idem-1"] })).orders[0]!.changes).toHaveLength(1);
+    expect(await simulator.requests()).toHaveLength(1);
+  });
+
+  it("refuses the same key with another body with 409, storing nothing", async () => {
+    const headers = { "idempotency-key": "call-2" };
+    await callGateway("http://gateway.test/trpc/orders.create", post(order, headers));
+    const conflict = await callGateway("http://gateway.test/trpc/orders.create", post({ ...order, status: "Другой" }, headers));
+
+    expect(conflict.status).toBe(409);
+    const { orders } = await gateway().orders.status.query({ orderNumbers: ["idem-1"] });
+    expect(orders[0]!.changes).toHaveLength(1);
+  });
+
+  it("takes a per-order key: a repeated order is answered, not stored again", async () => {
+    const client = gateway();
+    const keyed = { ...order, idempotencyKey: "order-key-1" };
+    const first = await client.orders.create.mutate(keyed);
+    const second = await client.orders.create.mutate([keyed, { orderNumber: "idem-2" }]);
+
+    expect(second.receipts[0]!.changeId).toBe(first.receipts[0]!.changeId);
+    expect(second.receipts[1]!.changeId).not.toBe(first.receipts[0]!.changeId);
+    const error = await client.orders.create.mutate({ ...keyed, status: "Другой" }).catch((caught: unknown) => caught);
+    expect((error as TRPCClientError<any>).data.httpStatus).toBe(409);
+  });
+});
+
 describe("refusals", () => {
-  it("answers 400 naming each offending field, and sends nothing upstream", async () => {
-    const error = await gateway()
-      .orders.create.mutate([
+  it("answers 400 naming each offending field, and stores and sends nothing", async () => {
+    const client = gateway();
+    const error = await client.orders.create
+      .mutate([
         { orderNumber: "ok", phones: ["+79157771122"] },
         { orderNumber: "bad", phones: ["12"], orderDate: "yesterday", revenue: "12.345" },
       ])
@@ -142,26 +192,22 @@ describe("refusals", () => {
     expect((error as TRPCClientError<any>).data.httpStatus).toBe(400);
     const fields = fieldErrorsOf(error)!.map((fieldError) => fieldError.field).sort();
     expect(fields).toEqual(["[1].orderDate", "[1].phones[0]", "[1].revenue"]);
+    expect((await client.orders.status.query({ orderNumbers: ["ok"] })).orders[0]!.state).toBe("unknown");
     expect(await simulator.requests()).toEqual([]);
   });
 
   it("rejects an unknown key such as a misspelt revenue", async () => {
-    const response = await callGateway("http://gateway.test/trpc/orders.create", {
-      method: "POST",
-      headers: { authorization: `Bearer ${TEST_API_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ orderNumber: "typo", revenu: 100 }),
-    });
+    const response = await callGateway("http://gateway.test/trpc/orders.create", post({ orderNumber: "typo", revenu: 100 }));
 
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { data: { fieldErrors: { message: string }[] } } };
     expect(body.error.data.fieldErrors[0]!.message).toMatch(/revenu/);
-    expect(await simulator.requests()).toEqual([]);
   });
 
   it.each([
     ["no key", undefined],
     ["a wrong key", "not-the-key"],
-  ])("answers 401 to %s and sends nothing upstream", async (_, key) => {
+  ])("answers 401 to %s and stores nothing", async (_, key) => {
     const response = await callGateway("http://gateway.test/trpc/orders.create", {
       method: "POST",
       headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
@@ -169,9 +215,17 @@ describe("refusals", () => {
     });
 
     expect(response.status).toBe(401);
-    expect(await simulator.requests()).toEqual([]);
+    expect((await gateway().deliveries.stats.query()).queued).toBe(0);
   });
 });
+
+function post(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return {
+    method: "POST",
+    headers: { authorization: `Bearer ${TEST_API_KEY}`, "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  };
+}
 
 // Runs last: every response of the tests above, refusals and failures included, kept secrets inside.
 it("leaks no token, API key or stack trace in any response", () => {

@@ -41,9 +41,11 @@ app.all("/trpc/*", async (c) => {
     req: c.req.raw,
     router: appRouter,
     createContext: async () => ({
+      env: c.env,
       requestId: id,
       settings,
       principal: await authenticate(c.req.header("authorization"), settings.apiKeyHashes),
+      idempotencyKey: c.req.header("idempotency-key"),
     }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") {

@@ -1,4 +1,5 @@
-import { DEFAULT_STATUS, isValidTimeZone } from "@calltouch-gateway/contract";
+import { DEFAULT_STATUS, isValidTimeZone, MAX_WAIT_MS } from "@calltouch-gateway/contract";
+import type { RetrySchedule } from "./outbox/retry";
 import { z } from "zod";
 
 /**
@@ -19,6 +20,20 @@ export interface Settings {
     /** Upstream requests per second (Calltouch allows 5 per source IP). */
     requestsPerSecond: number;
     timeoutMs: number;
+  };
+  /** How the outbox retries, waits and keeps its records. */
+  delivery: {
+    retry: RetrySchedule;
+    /** The longest a call's `wait` may hold its answer. */
+    maxWaitMs: number;
+    /** How often a paused site tries Calltouch again on its own (a changed token resumes it at once). */
+    pauseProbeMs: number;
+    /** How long delivered changes and idempotency keys are kept. */
+    retentionMs: number;
+    /** How long a batch that is not full waits for more changes while calls keep arriving. */
+    lingerMs: number;
+    /** Added to Calltouch's one-second rate window: Calltouch counts arrivals, which trail our sends. */
+    rateMarginMs: number;
   };
   /** SHA-256 digests of the API keys callers may present. */
   apiKeyHashes: Uint8Array[];
@@ -52,6 +67,14 @@ const envSchema = z.object({
   CALLTOUCH_BATCH_SIZE: integer("CALLTOUCH_BATCH_SIZE", 100, 1, 100),
   CALLTOUCH_RPS: integer("CALLTOUCH_RPS", 5, 1, 100),
   CALLTOUCH_TIMEOUT_MS: integer("CALLTOUCH_TIMEOUT_MS", 10_000, 100, 120_000),
+  RETRY_BASE_MS: integer("RETRY_BASE_MS", 1000, 10, 3_600_000),
+  RETRY_MAX_MS: integer("RETRY_MAX_MS", 300_000, 10, 86_400_000),
+  RETRY_GIVE_UP_MS: integer("RETRY_GIVE_UP_MS", 86_400_000, 1000, 30 * 86_400_000),
+  WAIT_MAX_MS: integer("WAIT_MAX_MS", 30_000, 0, MAX_WAIT_MS),
+  PAUSE_PROBE_MS: integer("PAUSE_PROBE_MS", 300_000, 1000, 86_400_000),
+  RETENTION_DAYS: integer("RETENTION_DAYS", 7, 1, 365),
+  BATCH_LINGER_MS: integer("BATCH_LINGER_MS", 200, 0, 10_000),
+  CALLTOUCH_RATE_MARGIN_MS: integer("CALLTOUCH_RATE_MARGIN_MS", 50, 0, 1000),
   MAX_BODY_BYTES: integer("MAX_BODY_BYTES", 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   API_KEY_HASHES: required("API_KEY_HASHES", "comma-separated SHA-256 hex digests of the accepted API keys")
     .transform((value) => value.split(",").map((digest) => digest.trim().toLowerCase()).filter(Boolean))
@@ -102,6 +125,14 @@ function parse(env: object): SettingsResult {
         batchSize: vars.CALLTOUCH_BATCH_SIZE,
         requestsPerSecond: vars.CALLTOUCH_RPS,
         timeoutMs: vars.CALLTOUCH_TIMEOUT_MS,
+      },
+      delivery: {
+        retry: { baseMs: vars.RETRY_BASE_MS, maxMs: vars.RETRY_MAX_MS, giveUpMs: vars.RETRY_GIVE_UP_MS },
+        maxWaitMs: vars.WAIT_MAX_MS,
+        pauseProbeMs: vars.PAUSE_PROBE_MS,
+        retentionMs: vars.RETENTION_DAYS * 86_400_000,
+        lingerMs: vars.BATCH_LINGER_MS,
+        rateMarginMs: vars.CALLTOUCH_RATE_MARGIN_MS,
       },
       apiKeyHashes: vars.API_KEY_HASHES.map((digest) => Uint8Array.fromHex(digest)),
       maxBodyBytes: vars.MAX_BODY_BYTES,

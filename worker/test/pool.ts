@@ -23,8 +23,12 @@ export async function gatewayPoolOptions(): Promise<PoolOptions> {
         CALLTOUCH_BASE_URL: SIMULATOR_URL,
         CALLTOUCH_SITE_ID: SIMULATOR_SITE_ID,
         CALLTOUCH_TOKEN: SIMULATOR_TOKEN,
-        // Short enough that timeout tests stay fast.
+        // Short enough that timeout, retry and pause tests stay fast.
         CALLTOUCH_TIMEOUT_MS: "1000",
+        RETRY_BASE_MS: "20",
+        RETRY_MAX_MS: "200",
+        PAUSE_PROBE_MS: "1000",
+        BATCH_LINGER_MS: "20",
         API_KEY_HASHES: createHash("sha256").update(TEST_API_KEY).digest("hex"),
       },
       outboundService: simulator.name,

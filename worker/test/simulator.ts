@@ -20,6 +20,7 @@ export interface SimulatorRequest {
   body: any;
   status: number;
   outcome: string;
+  response: any;
 }
 
 export interface SimulatorOrder {
@@ -37,4 +38,5 @@ export const simulator = {
   configure: (config: Record<string, unknown>) => call<Record<string, unknown>>("PUT", "config", config),
   requests: async () => (await call<{ requests: SimulatorRequest[] }>("GET", "requests")).requests,
   orders: async () => (await call<{ orders: SimulatorOrder[] }>("GET", "orders")).orders,
+  stats: () => call<{ requests: number; maxInAnySecond: { all: number; admitted: number } }>("GET", "stats"),
 };

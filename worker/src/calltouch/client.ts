@@ -77,6 +77,22 @@ export function createCalltouchClient(options: CalltouchClientOptions): Calltouc
   };
 }
 
+const clients = new WeakMap<CalltouchClientOptions, CalltouchClient>();
+
+/**
+ * The client for a settings object, made once and reused for every request under those settings.
+ *
+ * @example calltouchClientFor(settings.calltouch).send("update", orders)
+ */
+export function calltouchClientFor(options: CalltouchClientOptions): CalltouchClient {
+  let client = clients.get(options);
+  if (!client) {
+    client = createCalltouchClient(options);
+    clients.set(options, client);
+  }
+  return client;
+}
+
 function readResults(
   status: number,
   json: unknown,

@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { readSettings } from "../settings";
 import { authedProcedure, publicProcedure, router } from "./trpc";
@@ -26,7 +27,7 @@ async function call(path: string, method = "POST") {
       ...(method === "POST" ? { headers: { "content-type": "application/json" }, body: "{}" } : {}),
     }),
     router: testRouter,
-    createContext: () => ({ requestId: "req-42", settings, principal: null }),
+    createContext: () => ({ env, requestId: "req-42", settings, principal: null, idempotencyKey: undefined }),
   });
   return { status: response.status, body: (await response.json()) as { error: { message: string; data: Record<string, unknown> } } };
 }

@@ -14,10 +14,13 @@ import type { Settings } from "../settings";
 
 /** What a procedure knows of the request that called it. */
 export interface Context {
+  env: Env;
   requestId: string;
   settings: Settings;
   /** `null` when the caller presented no valid API key. */
   principal: Principal | null;
+  /** The `Idempotency-Key` header of the call, if any. */
+  idempotencyKey: string | undefined;
 }
 
 // 2. INITIALIZATION

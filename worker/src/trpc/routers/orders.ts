@@ -1,16 +1,64 @@
-import { ordersCreateInput, ordersUpdateInput, toList } from "@calltouch-gateway/contract";
-import { submitOrders } from "../../orders/submit";
-import { authedProcedure, router } from "../trpc";
+import {
+  type Call,
+  type OrderCreate,
+  type OrderUpdate,
+  ordersCreateInput,
+  ordersUpdateInput,
+  toCall,
+} from "@calltouch-gateway/contract";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import type { ChangeKind } from "../../calltouch/client";
+import { outboxOf } from "../../outbox/site";
+import type { Receipt } from "../../outbox/types";
+import { authedProcedure, type Context, router } from "../trpc";
 
-/** Deals: create them at their first stage, update them at every later change. */
+const idempotencyKey = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255, "the Idempotency-Key header must be at most 255 characters")
+  .optional();
+
+/**
+ * Stores the changes of one call in the site's outbox and answers a receipt per order, in input order.
+ * Every way into the gateway ends here.
+ */
+async function accept<T extends OrderCreate | OrderUpdate>(
+  ctx: Context & { principal: NonNullable<Context["principal"]> },
+  kind: ChangeKind,
+  input: T | T[] | Call<T>,
+): Promise<{ receipts: Receipt[] }> {
+  const key = idempotencyKey.safeParse(ctx.idempotencyKey);
+  if (!key.success) throw new TRPCError({ code: "BAD_REQUEST", message: key.error.issues[0]!.message });
+  const call = toCall(input);
+  const result = await outboxOf(ctx.env, ctx.settings).enqueue({
+    kind,
+    orders: call.orders,
+    requestId: ctx.requestId,
+    caller: ctx.principal.keyId,
+    ...(key.data === undefined ? {} : { idempotencyKey: key.data }),
+    ...(call.wait === undefined ? {} : { waitMs: call.wait }),
+  });
+  if (!result.ok) throw new TRPCError({ code: "CONFLICT", message: result.conflict });
+  return { receipts: result.receipts };
+}
+
+/** Deals: create them at their first stage, update them at every later change, and follow them. */
 export const ordersRouter = router({
-  /** Creates one deal or up to 1000; answers a receipt per deal, in input order. */
-  create: authedProcedure.input(ordersCreateInput).mutation(async ({ input, ctx }) => ({
-    receipts: await submitOrders({ kind: "create", orders: toList(input) }, ctx.settings),
-  })),
+  /**
+   * Accepts one deal or up to 1000 for creation; answers a receipt per deal (state `queued`, or later
+   * states when the call asked to `wait`).
+   */
+  create: authedProcedure.input(ordersCreateInput).mutation(({ input, ctx }) => accept(ctx, "create", input)),
 
-  /** Updates one deal or up to 1000 (only the fields given change); a receipt per deal. */
-  update: authedProcedure.input(ordersUpdateInput).mutation(async ({ input, ctx }) => ({
-    receipts: await submitOrders({ kind: "update", orders: toList(input) }, ctx.settings),
-  })),
+  /** Accepts changes of one deal or up to 1000 (only the fields given change); a receipt per deal. */
+  update: authedProcedure.input(ordersUpdateInput).mutation(({ input, ctx }) => accept(ctx, "update", input)),
+
+  /** What became of each deal: the state of its latest change, Calltouch's id, and its history. */
+  status: authedProcedure
+    .input(z.strictObject({ orderNumbers: z.array(z.string().trim().min(1).max(255)).min(1).max(1000) }))
+    .query(async ({ input, ctx }) => ({
+      orders: await outboxOf(ctx.env, ctx.settings).status(input.orderNumbers),
+    })),
 });

@@ -1,0 +1,438 @@
+import {
+  compileCreate,
+  compileCreateAsUpdate,
+  compileUpdate,
+  type OrderCreate,
+  type OrderUpdate,
+} from "@calltouch-gateway/contract";
+import { DurableObject } from "cloudflare:workers";
+import { type CalltouchClient, calltouchClientFor, type ChangeKind, type OrderResult, type WireOrder } from "../calltouch/client";
+import { CalltouchError } from "../calltouch/errors";
+import { log } from "../log";
+import { readSettings, type Settings } from "../settings";
+import { RateLimiter } from "./rate-limiter";
+import { retryDelay } from "./retry";
+import { OutboxStore, type PendingChange } from "./store";
+import type { ChangeRecord, ChangeState, DeliveryStats, OrderStatus, Receipt } from "./types";
+
+export interface EnqueueRequest {
+  kind: ChangeKind;
+  /** Validated, normalized orders (the contract's output), in the caller's order. */
+  orders: (OrderCreate | OrderUpdate)[];
+  requestId: string;
+  /** Whose idempotency keys these are: keys of different callers never meet. */
+  caller: string;
+  /** The call's `Idempotency-Key`. */
+  idempotencyKey?: string;
+  /** Hold the answer up to this long (capped by `WAIT_MAX_MS`) until every change is settled. */
+  waitMs?: number;
+}
+
+export type EnqueueResult = { ok: true; receipts: Receipt[] } | { ok: false; conflict: string };
+
+interface Pause {
+  reason: string;
+  since: number;
+  /** The credentials that were refused; other ones resume delivery at once. */
+  fingerprint: string;
+  /** When a paused site tries once more on its own. */
+  probeAt: number;
+}
+
+/** Upper bound of one alarm's work; the next alarm goes on where it stopped. */
+const FLUSH_BUDGET_MS = 25_000;
+/** Calltouch's answer to a create of a deal it already holds (its text is not documented). */
+const ALREADY_EXISTS = /already exists|уже существует|duplicate|дубл/i;
+const PRUNE_EVERY_MS = 3_600_000;
+
+/**
+ * The durable outbox of one Calltouch site. `enqueue` stores every change of a call in one transaction
+ * and answers receipts at once; the alarm sends them upstream in batches, one change per order at a
+ * time, within the rate limit, retrying what may succeed later and parking the rest as dead with
+ * Calltouch's reason. Storage schema: `schema.ts` and this folder's README.
+ */
+export class Outbox extends DurableObject<Env> {
+  private readonly store: OutboxStore;
+  private limiter: RateLimiter | undefined;
+  private readonly waiters = new Set<{ ids: number[]; resolve: () => void }>();
+  /** When this instance last stored a change; a batch that is not full lingers while calls keep coming. */
+  private lastAcceptedAt = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new OutboxStore(ctx.storage.sql);
+    const recovered = this.store.recoverInFlight(Date.now());
+    if (recovered > 0) log("warn", "outbox restarted mid-flush; changes in flight go again", { recovered });
+    // Whatever stopped the last instance, queued work must have an alarm to carry it on.
+    void ctx.blockConcurrencyWhile(async () => {
+      if (this.store.nextDue() !== null && (await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now());
+    });
+  }
+
+  // --- callers ---
+
+  async enqueue(request: EnqueueRequest): Promise<EnqueueResult> {
+    const { delivery } = this.settings();
+    const inputs = request.orders.map((order) => JSON.stringify(order));
+    const scope = `${request.caller}:${request.kind}`;
+    const callFingerprint = request.idempotencyKey && (await sha256Hex(`${request.kind}\n${inputs.join("\n")}`));
+    const orderFingerprints = await Promise.all(
+      request.orders.map((order, index) => (order.idempotencyKey ? sha256Hex(inputs[index]!) : undefined)),
+    );
+
+    const accepted = this.ctx.storage.transactionSync((): { ids: number[]; fresh: number } | string => {
+      const now = Date.now();
+      if (request.idempotencyKey) {
+        const earlier = this.store.idempotencyEntry(scope, `call:${request.idempotencyKey}`);
+        if (earlier) {
+          return earlier.fingerprint === callFingerprint
+            ? { ids: earlier.changeIds, fresh: 0 }
+            : `Idempotency-Key "${request.idempotencyKey}" was used before with a different body`;
+        }
+      }
+      // Per-order keys: an earlier change with the same key and body is answered again, not stored twice.
+      const ids: (number | undefined)[] = [];
+      const seen = new Map<string, { index: number; fingerprint: string }>();
+      for (const [index, order] of request.orders.entries()) {
+        const key = order.idempotencyKey;
+        if (!key) continue;
+        const fingerprint = orderFingerprints[index]!;
+        const earlier = this.store.idempotencyEntry(scope, `order:${key}`) ?? seen.get(key);
+        if (!earlier) {
+          seen.set(key, { index, fingerprint });
+          continue;
+        }
+        if (earlier.fingerprint !== fingerprint) {
+          return `orders[${index}].idempotencyKey "${key}" was used before with a different order`;
+        }
+        ids[index] = "changeIds" in earlier ? earlier.changeIds[0] : -1 - earlier.index;
+      }
+      const freshIndexes = request.orders.flatMap((_, index) => (ids[index] === undefined ? [index] : []));
+      const freshIds = this.store.insert(
+        freshIndexes.map((index) => ({ orderNumber: request.orders[index]!.orderNumber, kind: request.kind, input: inputs[index]! })),
+        request.requestId,
+        now,
+        now + delivery.retry.giveUpMs,
+      );
+      freshIndexes.forEach((index, position) => (ids[index] = freshIds[position]));
+      // A repeat inside the call points at its first occurrence (stored as -1 - index above).
+      const resolved = ids.map((id) => (id! < 0 ? ids[-1 - id!]! : id!));
+      for (const [key, { index, fingerprint }] of seen) {
+        this.store.rememberIdempotency(scope, `order:${key}`, fingerprint, [resolved[index]!], now);
+      }
+      if (request.idempotencyKey) {
+        this.store.rememberIdempotency(scope, `call:${request.idempotencyKey}`, callFingerprint!, resolved, now);
+      }
+      return { ids: resolved, fresh: freshIds.length };
+    });
+    if (typeof accepted === "string") return { ok: false, conflict: accepted };
+
+    log("info", "accepted", {
+      requestId: request.requestId,
+      caller: request.caller,
+      kind: request.kind,
+      changes: accepted.ids.length,
+      stored: accepted.fresh,
+    });
+    if (accepted.fresh > 0) {
+      this.lastAcceptedAt = Date.now();
+      await this.kick();
+    }
+    if (request.waitMs) await this.waitFor(accepted.ids, Math.min(request.waitMs, delivery.maxWaitMs));
+    return { ok: true, receipts: this.store.receipts(accepted.ids) };
+  }
+
+  status(orderNumbers: string[]): OrderStatus[] {
+    return this.store.status(orderNumbers);
+  }
+
+  // --- operators ---
+
+  list(state: ChangeState, limit: number, after: number): ChangeRecord[] {
+    return this.store.list(state, limit, after);
+  }
+
+  async replay(selector: { changeIds?: number[]; orderNumbers?: string[] }): Promise<number[]> {
+    const now = Date.now();
+    const ids = this.ctx.storage.transactionSync(() =>
+      this.store.replay(selector, now, now + this.settings().delivery.retry.giveUpMs),
+    );
+    if (ids.length > 0) {
+      log("info", "replayed", { changeIds: ids });
+      await this.kick();
+    }
+    return ids;
+  }
+
+  stats(): DeliveryStats {
+    const pause = this.store.getValue<Pause>("pause");
+    return {
+      ...this.store.stats(Date.now()),
+      paused: pause ? { reason: pause.reason, since: new Date(pause.since).toISOString() } : null,
+    };
+  }
+
+  /** Lifts a pause now, for an operator who fixed the configuration on Calltouch's side. */
+  async resume(): Promise<boolean> {
+    const paused = this.store.getValue<Pause>("pause") !== undefined;
+    if (paused) {
+      this.store.setValue("pause", undefined);
+      log("info", "delivery resumed by an operator");
+      await this.kick();
+    }
+    return paused;
+  }
+
+  // --- delivery ---
+
+  override async alarm(): Promise<void> {
+    const result = readSettings(this.env);
+    if (!result.ok) {
+      log("error", "outbox cannot deliver: gateway misconfigured", { problems: result.problems });
+      await this.ctx.storage.setAlarm(Date.now() + 60_000);
+      return;
+    }
+    await this.flush(result.settings);
+  }
+
+  private async flush(settings: Settings): Promise<void> {
+    const { calltouch, delivery } = settings;
+    const client = calltouchClientFor(calltouch);
+    const limiter = (this.limiter ??= new RateLimiter(
+      calltouch.requestsPerSecond,
+      1000 + delivery.rateMarginMs,
+      this.store.getValue<number[]>("sends") ?? [],
+    ));
+    const credentials = await credentialsFingerprint(calltouch);
+    const deadline = Date.now() + FLUSH_BUDGET_MS;
+
+    while (Date.now() < deadline) {
+      const pause = this.store.getValue<Pause>("pause");
+      if (pause && pause.fingerprint !== credentials) {
+        this.store.setValue("pause", undefined);
+        log("info", "delivery resumed: the Calltouch credentials changed");
+      } else if (pause && Date.now() < pause.probeAt) {
+        break;
+      }
+      const batch = this.nextBatch(calltouch.batchSize);
+      if (!batch) break;
+      // Waiting for a send slot or for a batch to fill lets more changes join; pick again afterwards.
+      const wait = Math.max(limiter.delay(Date.now()), this.lingerFor(batch.changes, calltouch.batchSize, delivery.lingerMs));
+      if (wait > 0) {
+        await scheduler.wait(wait);
+        continue;
+      }
+      const start = Date.now();
+      limiter.record(start);
+      this.ctx.storage.transactionSync(() => {
+        this.store.setValue("sends", limiter.recent(start));
+        this.store.markInFlight(batch.changes.map((change) => change.id), batch.sentAs);
+      });
+      await this.send(batch, client, settings, credentials, limiter);
+      this.wakeWaiters();
+    }
+
+    const now = Date.now();
+    if ((this.store.getValue<number>("prunedAt") ?? 0) < now - PRUNE_EVERY_MS) {
+      this.store.prune(now - delivery.retentionMs);
+      this.store.setValue("prunedAt", now);
+    }
+    const due = this.store.nextDue();
+    const pause = this.store.getValue<Pause>("pause");
+    if (due !== null) await this.ctx.storage.setAlarm(Math.max(due, pause?.probeAt ?? 0, now));
+  }
+
+  /**
+   * The next request: up to `batchSize` ready changes of one kind (a create of a deal the ledger knows
+   * goes as an update), the kind with the fuller batch, the oldest change's kind on a tie. A change whose
+   * batch Calltouch refused as a whole goes alone, so that one bad order cannot hold back the others.
+   */
+  private nextBatch(batchSize: number): { sentAs: ChangeKind; changes: PendingChange[] } | undefined {
+    const ready = this.store.ready(Date.now(), batchSize * 5);
+    const first = ready[0];
+    if (!first) return undefined;
+    if (first.solo) return { sentAs: sendAs(first), changes: [first] };
+    const byKind = Map.groupBy(
+      ready.filter((change) => !change.solo),
+      sendAs,
+    );
+    const oldest = byKind.get(sendAs(first))!;
+    const other = byKind.get(sendAs(first) === "create" ? "update" : "create") ?? [];
+    const changes = (other.length > oldest.length && oldest.length < batchSize ? other : oldest).slice(0, batchSize);
+    return { sentAs: sendAs(changes[0]!), changes };
+  }
+
+  /**
+   * How long a batch that is not full should wait for more changes: while calls keep arriving (the last
+   * one less than `lingerMs` ago), but never once its oldest change has been due for five times that.
+   */
+  private lingerFor(changes: readonly PendingChange[], batchSize: number, lingerMs: number): number {
+    if (changes.length >= batchSize) return 0;
+    const now = Date.now();
+    const dueSince = Math.min(...changes.map((change) => Math.max(change.acceptedAt, change.dueAt)));
+    if (now - dueSince >= 5 * lingerMs) return 0;
+    return Math.max(0, this.lastAcceptedAt + lingerMs - now);
+  }
+
+  private compile(batch: { sentAs: ChangeKind; changes: PendingChange[] }, { calltouch }: Settings): WireOrder<ChangeKind>[] {
+    return batch.changes.map((change) => {
+      const order = JSON.parse(change.input);
+      const acceptedAt = new Date(change.acceptedAt);
+      if (change.kind === "update") return compileUpdate(order as OrderUpdate, calltouch, acceptedAt);
+      return batch.sentAs === "create"
+        ? compileCreate(order as OrderCreate, calltouch, acceptedAt)
+        : compileCreateAsUpdate(order as OrderCreate, calltouch, acceptedAt);
+    });
+  }
+
+  private async send(
+    batch: { sentAs: ChangeKind; changes: PendingChange[] },
+    client: CalltouchClient,
+    settings: Settings,
+    credentials: string,
+    limiter: RateLimiter,
+  ): Promise<void> {
+    const started = Date.now();
+    let results: OrderResult[] | undefined;
+    let failure: CalltouchError | undefined;
+    try {
+      results = await client.send(batch.sentAs, this.compile(batch, settings));
+    } catch (error) {
+      // Whatever failed, the changes must leave the in-flight state: an unexpected error is retried too.
+      if (!(error instanceof CalltouchError)) log("error", "flush failed unexpectedly", { error });
+      failure = error instanceof CalltouchError ? error : new CalltouchError("retryable", "the gateway failed while sending");
+    }
+    const now = Date.now();
+    const flush = { kind: batch.sentAs, batch: batch.changes.length, latencyMs: now - started };
+    this.ctx.storage.transactionSync(() => {
+      if (results) {
+        this.applyResults(batch, results, now);
+        log("info", "flush", { ...flush, outcome: "ok", refused: results.filter((result) => !result.ok).length });
+      } else {
+        this.applyFailure(batch, failure!, settings, credentials, now);
+        if (failure!.details.throttled) limiter.holdUntil(now + 1000);
+        log(failure!.kind === "configuration" ? "error" : "warn", "flush", {
+          ...flush,
+          outcome: failure!.kind,
+          status: failure!.details.status,
+          error: failure!.message,
+        });
+      }
+      // Any answer but an auth refusal proves the credentials work again.
+      if (failure?.kind !== "configuration" && this.store.getValue<Pause>("pause")) {
+        this.store.setValue("pause", undefined);
+        log("info", "delivery resumed: Calltouch accepted the credentials");
+      }
+    });
+  }
+
+  private applyResults(batch: { sentAs: ChangeKind; changes: PendingChange[] }, results: OrderResult[], now: number): void {
+    batch.changes.forEach((change, index) => {
+      const result = results[index]!;
+      if (result.ok) {
+        this.store.delivered(change, result.calltouchOrderId, now);
+      } else if (batch.sentAs === "create" && ALREADY_EXISTS.test(result.error)) {
+        // Calltouch holds the deal already (a create of ours whose answer was lost, or made elsewhere):
+        // the ledger learns it and the change goes again, as an update.
+        this.store.know(change.orderNumber, undefined, now);
+        this.store.requeue(change.id, now, { countAttempt: false });
+      } else {
+        this.bury(change, result.error, now);
+      }
+    });
+  }
+
+  private applyFailure(
+    batch: { changes: PendingChange[] },
+    failure: CalltouchError,
+    settings: Settings,
+    credentials: string,
+    now: number,
+  ): void {
+    const { changes } = batch;
+    switch (failure.kind) {
+      case "configuration":
+        // Nothing is lost and nothing dies: the site waits for an operator, or for new credentials.
+        for (const change of changes) this.store.requeue(change.id, now, { error: failure.message, countAttempt: false });
+        if (!this.store.getValue<Pause>("pause")) {
+          log("error", "delivery paused: Calltouch refused the credentials", { reason: failure.message });
+        }
+        this.store.setValue("pause", {
+          reason: failure.message,
+          since: this.store.getValue<Pause>("pause")?.since ?? now,
+          fingerprint: credentials,
+          probeAt: now + settings.delivery.pauseProbeMs,
+        } satisfies Pause);
+        return;
+      case "invalid":
+        if (changes.length === 1) this.bury(changes[0]!, failure.message, now);
+        else for (const change of changes) this.store.requeue(change.id, now, { solo: true, countAttempt: false });
+        return;
+      case "retryable":
+      case "protocol": {
+        // One delay for the whole batch: it stays together and goes again as one request.
+        const attempts = Math.max(...changes.map((change) => change.attempts)) + 1;
+        const retryAt = now + retryDelay(attempts, settings.delivery.retry);
+        for (const change of changes) {
+          if (now >= change.giveUpAt) {
+            this.bury(change, `gave up after ${change.attempts + 1} attempts: ${failure.message}`, now);
+          } else {
+            this.store.requeue(change.id, Math.min(retryAt, change.giveUpAt), { error: failure.message });
+          }
+        }
+      }
+    }
+  }
+
+  private bury(change: PendingChange, error: string, now: number): void {
+    this.store.dead(change.id, error, now);
+    log("warn", "dead letter", { changeId: change.id, orderNumber: change.orderNumber, attempts: change.attempts + 1, error });
+  }
+
+  // --- helpers ---
+
+  private settings(): Settings {
+    const result = readSettings(this.env);
+    if (!result.ok) throw new Error(`gateway misconfigured: ${result.problems.join("; ")}`);
+    return result.settings;
+  }
+
+  /** Makes the alarm run now unless it already will. */
+  private async kick(): Promise<void> {
+    const at = await this.ctx.storage.getAlarm();
+    if (at === null || at > Date.now()) await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  private waitFor(ids: number[], ms: number): Promise<void> {
+    if (ms <= 0 || this.store.settled(ids)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { ids, resolve: () => (clearTimeout(timer), this.waiters.delete(waiter), resolve()) };
+      const timer = setTimeout(waiter.resolve, ms);
+      this.waiters.add(waiter);
+    });
+  }
+
+  private wakeWaiters(): void {
+    for (const waiter of this.waiters) if (this.store.settled(waiter.ids)) waiter.resolve();
+  }
+}
+
+function sendAs(change: PendingChange): ChangeKind {
+  return change.kind === "create" && !change.known ? "create" : "update";
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))).toHex();
+}
+
+const fingerprints = new WeakMap<object, Promise<string>>();
+
+/** A digest of what Calltouch authenticates, so that a pause can tell whether the settings changed. */
+function credentialsFingerprint(calltouch: Settings["calltouch"]): Promise<string> {
+  let fingerprint = fingerprints.get(calltouch);
+  if (!fingerprint) {
+    fingerprint = sha256Hex(`${calltouch.baseUrl}\n${calltouch.siteId}\n${calltouch.token}`);
+    fingerprints.set(calltouch, fingerprint);
+  }
+  return fingerprint;
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { outboxOf } from "../../outbox/site";
+import { CHANGE_STATES } from "../../outbox/types";
+import { authedProcedure, router } from "../trpc";
+
+/** For operators: what waits, what died and why, and putting dead changes back on their way. */
+export const deliveriesRouter = router({
+  /** The site's changes in one state, oldest first; page with `after` (the last `changeId` seen). */
+  list: authedProcedure
+    .input(
+      z.strictObject({
+        state: z.enum(CHANGE_STATES),
+        limit: z.int().min(1).max(1000).default(100),
+        after: z.int().min(0).default(0),
+      }),
+    )
+    .query(async ({ input, ctx }) => {
+      const changes = await outboxOf(ctx.env, ctx.settings).list(input.state, input.limit, input.after);
+      return { changes, ...(changes.length === input.limit ? { next: changes.at(-1)!.changeId } : {}) };
+    }),
+
+  /** Sends dead changes again, with a fresh retry budget; answers the ids that were dead and now wait. */
+  replay: authedProcedure
+    .input(
+      z
+        .strictObject({
+          changeIds: z.array(z.int().min(1)).max(1000).optional(),
+          orderNumbers: z.array(z.string().trim().min(1).max(255)).max(1000).optional(),
+        })
+        .refine((selector) => (selector.changeIds?.length ?? 0) + (selector.orderNumbers?.length ?? 0) > 0, {
+          error: "name the changes to replay: changeIds, orderNumbers or both",
+        }),
+    )
+    .mutation(async ({ input, ctx }) => ({ replayed: await outboxOf(ctx.env, ctx.settings).replay(input) })),
+
+  /** Counts by state, the age of the oldest queued change, and why delivery is paused, if it is. */
+  stats: authedProcedure.query(({ ctx }) => outboxOf(ctx.env, ctx.settings).stats()),
+
+  /** Lifts a pause caused by an auth refusal, once the configuration is fixed on Calltouch's side. */
+  resume: authedProcedure.mutation(async ({ ctx }) => ({ resumed: await outboxOf(ctx.env, ctx.settings).resume() })),
+});
