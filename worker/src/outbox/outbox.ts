@@ -303,7 +303,12 @@ export class Outbox extends DurableObject<Env> {
       failure = error instanceof CalltouchError ? error : new CalltouchError("retryable", "the gateway failed while sending");
     }
     const now = Date.now();
-    const flush = { kind: batch.sentAs, batch: batch.changes.length, latencyMs: now - started };
+    const flush = {
+      kind: batch.sentAs,
+      batch: batch.changes.length,
+      latencyMs: now - started,
+      requestIds: [...new Set(batch.changes.map((change) => change.requestId))],
+    };
     this.ctx.storage.transactionSync(() => {
       if (results) {
         this.applyResults(batch, results, now);
@@ -386,7 +391,13 @@ export class Outbox extends DurableObject<Env> {
 
   private bury(change: PendingChange, error: string, now: number): void {
     this.store.dead(change.id, error, now);
-    log("warn", "dead letter", { changeId: change.id, orderNumber: change.orderNumber, attempts: change.attempts + 1, error });
+    log("warn", "dead letter", {
+      requestId: change.requestId,
+      changeId: change.id,
+      orderNumber: change.orderNumber,
+      attempts: change.attempts + 1,
+      error,
+    });
   }
 
   // --- helpers ---

@@ -16,6 +16,8 @@ export interface PendingChange {
   solo: boolean;
   /** Whether the ledger says Calltouch already holds the deal. */
   known: boolean;
+  /** The request that brought the change, for logs. */
+  requestId: string;
 }
 
 export interface NewChange {
@@ -91,7 +93,7 @@ export class OutboxStore {
     return this.sql
       .exec<Row>(
         `SELECT c.id, c.order_number, c.kind, c.input, c.accepted_at, c.next_attempt_at, c.attempts, c.give_up_at, c.solo,
-                l.order_number IS NOT NULL AS known
+                c.request_id, l.order_number IS NOT NULL AS known
          FROM changes c LEFT JOIN ledger l ON l.order_number = c.order_number
          WHERE c.state = 'queued' AND c.next_attempt_at <= ?
            AND NOT EXISTS (SELECT 1 FROM changes p
@@ -112,6 +114,7 @@ export class OutboxStore {
         giveUpAt: row.give_up_at as number,
         solo: row.solo === 1,
         known: row.known === 1,
+        requestId: row.request_id as string,
       }));
   }
 
