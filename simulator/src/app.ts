@@ -63,6 +63,12 @@ app.get("/__simulator/stats", (c) => c.json(c.env.simulator.stats()));
 
 app.all("/__simulator/*", (c) => c.json({ error: "no such control endpoint", endpoints: CONTROL_ENDPOINTS }, 404));
 
+// Not Calltouch: Cloudflare Turnstile's server-side check, which the gateway's form tests need too.
+app.post("/turnstile/v0/siteverify", async (c) => {
+  const body = await c.req.parseBody();
+  return c.json(c.env.simulator.turnstile(String(body.secret ?? ""), String(body.response ?? "")));
+});
+
 // Everything else is a request to Calltouch, decided and logged at once (404 included). Holding the answer back
 // awaits a timer, which leaves the object free to decide the requests that arrive meanwhile.
 app.all("*", async (c) => {

@@ -7,6 +7,7 @@ import type { FieldIssue } from "./issues";
 import { OrderBook, type HeldOrder } from "./orders";
 import { budgetExhausted, SlidingWindow, spend, spentToday, type PointsLedger } from "./rate-limit";
 import { RequestLog, type LogFilter, type LoggedRequest, type LogStats, type Outcome, type Reply } from "./request-log";
+import { type SiteverifyAnswer, siteverify } from "./turnstile";
 import { envelopeIssues, NOT_JSON, parseJson, validateBody, type Method } from "./validate";
 
 /** A request to a Calltouch path, read in full so that it can be decided in one go. */
@@ -116,6 +117,14 @@ export class CalltouchState extends DurableObject<Env> {
     });
     this.window.clear();
     return forgotten;
+  }
+
+  /** Turnstile's `siteverify`: each token verifies at most once (see `turnstile.ts`). */
+  turnstile(secret: string, token: string): SiteverifyAnswer {
+    const key = `turnstile:${token}`;
+    const answer = siteverify(secret, token, this.ctx.storage.kv.get(key) !== undefined);
+    if (answer.success) this.ctx.storage.kv.put(key, true);
+    return answer;
   }
 
   /** The configuration in force. */

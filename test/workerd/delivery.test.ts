@@ -40,7 +40,7 @@ async function sendWorkload(client = gateway()): Promise<Map<number, string>> {
  */
 async function expectInvariants(labels: Map<number, string>, inDoubt: ReadonlySet<number> = new Set()) {
   const client = gateway();
-  await settle(client, 60_000);
+  await settle(undefined, 60_000);
   const { orders } = await client.orders.status.query({ orderNumbers });
   const requests = await simulator.requests();
 

@@ -21,7 +21,7 @@ describe("orders.create", () => {
     const { receipts } = await client.orders.create.mutate(memoExampleOrder);
     expect(receipts).toEqual([{ orderNumber: memoExampleOrder.orderNumber, changeId: 1, state: "queued", attempts: 0 }]);
 
-    await settle(client);
+    await settle();
 
     const [request, ...rest] = await simulator.requests();
     expect(rest).toEqual([]);
@@ -150,7 +150,7 @@ describe("idempotency", () => {
 
     const [a, b] = [await first.json(), await second.json()] as { result: { data: { receipts: { changeId: number }[] } } }[];
     expect(b!.result.data.receipts[0]!.changeId).toBe(a!.result.data.receipts[0]!.changeId);
-    await settle(client);
+    await settle();
     expect((await client.orders.status.query({ orderNumbers: ["idem-1"] })).orders[0]!.changes).toHaveLength(1);
     expect(await simulator.requests()).toHaveLength(1);
   });

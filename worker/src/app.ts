@@ -3,6 +3,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { authenticate } from "./auth/api-key";
+import { forms } from "./forms/route";
 import { log } from "./log";
 import { readSettings, type Settings } from "./settings";
 import { appRouter } from "./trpc/router";
@@ -40,12 +41,13 @@ app.all("/trpc/*", async (c) => {
     endpoint: "/trpc",
     req: c.req.raw,
     router: appRouter,
-    createContext: async () => ({
+    createContext: async ({ resHeaders }) => ({
       env: c.env,
       requestId: id,
       settings,
-      principal: await authenticate(c.req.header("authorization"), settings.apiKeyHashes),
+      principal: await authenticate(c.req.header("authorization"), settings.keys),
       idempotencyKey: c.req.header("idempotency-key"),
+      resHeaders,
     }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") {
@@ -54,6 +56,8 @@ app.all("/trpc/*", async (c) => {
     },
   });
 });
+
+app.route("/forms", forms);
 
 app.notFound((c) => c.json({ error: { message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { readSettings } from "./settings";
+import { readSettings, siteSettings } from "./settings";
 
+const digest = "7e9f8fd111802be56c379d597842e29b2cebd35ff2133d431a49fa556a18704e";
+const key = (id: string, site: string) => ({ id, type: "secret", sha256: digest, site, scopes: ["admin"] });
 const minimal = {
   CALLTOUCH_SITE_ID: "12345",
   CALLTOUCH_TOKEN: "secret-token-value",
-  API_KEY_HASHES: "7e9f8fd111802be56c379d597842e29b2cebd35ff2133d431a49fa556a18704e",
+  API_KEYS: JSON.stringify({ keys: [key("ops", "12345")] }),
 };
 
 describe("readSettings", () => {
@@ -12,8 +14,6 @@ describe("readSettings", () => {
     const result = readSettings({ ...minimal });
     expect(result.ok && result.settings.calltouch).toEqual({
       baseUrl: "https://api.calltouch.ru",
-      siteId: "12345",
-      token: "secret-token-value",
       crm: "calltouch-gateway",
       timeZone: "Europe/Moscow",
       defaultStatus: "Новая",
@@ -21,6 +21,7 @@ describe("readSettings", () => {
       requestsPerSecond: 5,
       timeoutMs: 10_000,
     });
+    expect(result.ok && result.settings.maxOrdersPerCall).toBe(1000);
   });
 
   it("names each problem without echoing any value", () => {
@@ -29,7 +30,7 @@ describe("readSettings", () => {
       CALLTOUCH_TOKEN: "",
       CALLTOUCH_BATCH_SIZE: "500",
       CALLTOUCH_TIME_ZONE: "Mars/Olympus",
-      API_KEY_HASHES: "dev-key",
+      API_KEYS: JSON.stringify({ keys: [{ ...key("ops", "12345"), sha256: "dev-key" }] }),
     });
     expect(result.ok).toBe(false);
     const problems = result.ok ? [] : result.problems;
@@ -37,9 +38,31 @@ describe("readSettings", () => {
       expect.stringContaining("CALLTOUCH_TOKEN is not set"),
       expect.stringContaining("CALLTOUCH_TIME_ZONE"),
       "CALLTOUCH_BATCH_SIZE must be at most 100",
-      expect.stringContaining("API_KEY_HASHES"),
+      "API_KEYS keys.0.sha256: must be the key's SHA-256 as 64 lower-case hex digits",
     ]);
     expect(problems.join(" ")).not.toMatch(/dev-key|Mars|500/);
+  });
+
+  it("finds each site's token, and refuses a key bound to a site without one", () => {
+    const twoSites = readSettings({
+      ...minimal,
+      CALLTOUCH_TOKEN_67890: "second-token",
+      API_KEYS: JSON.stringify({ keys: [key("a", "12345"), key("b", "67890")] }),
+    });
+    expect(twoSites.ok && siteSettings(twoSites.settings, "67890")).toMatchObject({ siteId: "67890", token: "second-token" });
+    expect(twoSites.ok && siteSettings(twoSites.settings, "12345")).toMatchObject({ siteId: "12345", token: "secret-token-value" });
+
+    const orphan = readSettings({ ...minimal, API_KEYS: JSON.stringify({ keys: [key("b", "555")] }) });
+    expect(orphan.ok ? [] : orphan.problems).toEqual([
+      'API_KEYS: key "b" sends to site 555, which has no token (set CALLTOUCH_TOKEN_555)',
+    ]);
+  });
+
+  it("refuses API_KEYS that are not JSON, and ids used twice", () => {
+    const notJson = readSettings({ ...minimal, API_KEYS: "{keys:" });
+    expect(notJson.ok ? [] : notJson.problems).toEqual(["API_KEYS is not valid JSON"]);
+    const twice = readSettings({ ...minimal, API_KEYS: JSON.stringify({ keys: [key("a", "12345"), key("a", "12345")] }) });
+    expect(twice.ok ? [] : twice.problems).toEqual(['API_KEYS keys.1.id: id "a" is used twice']);
   });
 
   it("reads the environment once", () => {

@@ -1,16 +1,17 @@
-import { DEFAULT_STATUS, isValidTimeZone, MAX_WAIT_MS } from "@calltouch-gateway/contract";
-import type { RetrySchedule } from "./outbox/retry";
+import { DEFAULT_STATUS, isValidTimeZone, MAX_ORDERS_PER_CALL, MAX_WAIT_MS } from "@calltouch-gateway/contract";
 import { z } from "zod";
+import { type KeyEntry, keyFile } from "./auth/keys";
+import type { CalltouchClientOptions } from "./calltouch/client";
+import type { RetrySchedule } from "./outbox/retry";
 
 /**
  * Every limit and address the gateway uses, read once per environment from Worker vars and secrets.
- * Each has a default except the three that identify a Calltouch account, which must be set.
+ * Each has a default except the Calltouch site, its token and the API keys, which must be set.
  */
 export interface Settings {
+  /** What every site shares; {@link siteSettings} adds a site's id and token. */
   calltouch: {
     baseUrl: string;
-    siteId: string;
-    token: string;
     crm: string;
     timeZone: string;
     /** The status of a created deal whose caller gave none. */
@@ -35,11 +36,20 @@ export interface Settings {
     /** Added to Calltouch's one-second rate window: Calltouch counts arrivals, which trail our sends. */
     rateMarginMs: number;
   };
-  /** SHA-256 digests of the API keys callers may present. */
-  apiKeyHashes: Uint8Array[];
+  /** Calltouch tokens by site id: `CALLTOUCH_SITE_ID` with `CALLTOUCH_TOKEN`, and each `CALLTOUCH_TOKEN_<site id>`. */
+  sites: ReadonlyMap<string, string>;
+  /** Every key the gateway accepts (`API_KEYS`). */
+  keys: readonly KeyEntry[];
+  /** Cloudflare Turnstile, for public keys that require it. */
+  turnstile: { secretKey: string | undefined; verifyUrl: string };
   /** Largest request body the gateway reads, in bytes. */
   maxBodyBytes: number;
+  /** Most orders one call may carry. */
+  maxOrdersPerCall: number;
 }
+
+/** One site's Calltouch client settings. */
+export type SiteSettings = CalltouchClientOptions & Settings["calltouch"];
 
 const integer = (name: string, fallback: number, min: number, max: number) =>
   z.coerce
@@ -52,7 +62,7 @@ const integer = (name: string, fallback: number, min: number, max: number) =>
 const required = (name: string, hint: string) =>
   z.string({ error: `${name} is not set (${hint})` }).trim().min(1, `${name} is not set (${hint})`);
 
-const hexDigest = /^[0-9a-f]{64}$/;
+const siteTokenVar = /^CALLTOUCH_TOKEN_(\d+)$/;
 
 const envSchema = z.object({
   CALLTOUCH_BASE_URL: z.url({ error: "CALLTOUCH_BASE_URL must be an absolute URL" }).default("https://api.calltouch.ru"),
@@ -75,12 +85,22 @@ const envSchema = z.object({
   RETENTION_DAYS: integer("RETENTION_DAYS", 7, 1, 365),
   BATCH_LINGER_MS: integer("BATCH_LINGER_MS", 200, 0, 10_000),
   CALLTOUCH_RATE_MARGIN_MS: integer("CALLTOUCH_RATE_MARGIN_MS", 50, 0, 1000),
+  MAX_ORDERS_PER_CALL: integer("MAX_ORDERS_PER_CALL", MAX_ORDERS_PER_CALL, 1, MAX_ORDERS_PER_CALL),
+  TURNSTILE_SECRET_KEY: z.string().trim().min(1).optional(),
+  TURNSTILE_VERIFY_URL: z
+    .url({ error: "TURNSTILE_VERIFY_URL must be an absolute URL" })
+    .default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
   MAX_BODY_BYTES: integer("MAX_BODY_BYTES", 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-  API_KEY_HASHES: required("API_KEY_HASHES", "comma-separated SHA-256 hex digests of the accepted API keys")
-    .transform((value) => value.split(",").map((digest) => digest.trim().toLowerCase()).filter(Boolean))
-    .refine((digests) => digests.every((digest) => hexDigest.test(digest)), {
-      error: "API_KEY_HASHES must hold 64-character hex SHA-256 digests separated by commas",
-    }),
+  API_KEYS: required("API_KEYS", "the JSON of `scripts/run keys`, e.g. `wrangler secret put API_KEYS < api-keys.json`")
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "API_KEYS is not valid JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(keyFile),
 });
 
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };
@@ -109,16 +129,26 @@ function parse(env: object): SettingsResult {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => issue.message) };
+    return { ok: false, problems: parsed.error.issues.map(describe) };
   }
   const vars = parsed.data;
+  const sites = new Map([[vars.CALLTOUCH_SITE_ID, vars.CALLTOUCH_TOKEN]]);
+  for (const [name, value] of Object.entries(present)) {
+    const site = name.match(siteTokenVar)?.[1];
+    if (site && typeof value === "string") sites.set(site, value);
+  }
+  const problems = vars.API_KEYS.keys
+    .filter((key) => !sites.has(key.site))
+    .map((key) => `API_KEYS: key "${key.id}" sends to site ${key.site}, which has no token (set CALLTOUCH_TOKEN_${key.site})`);
+  if (vars.API_KEYS.keys.some((key) => key.type === "public" && key.turnstile) && !vars.TURNSTILE_SECRET_KEY) {
+    problems.push("TURNSTILE_SECRET_KEY is not set, and a public key requires Turnstile");
+  }
+  if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
     settings: {
       calltouch: {
         baseUrl: vars.CALLTOUCH_BASE_URL.replace(/\/+$/, ""),
-        siteId: vars.CALLTOUCH_SITE_ID,
-        token: vars.CALLTOUCH_TOKEN,
         crm: vars.CALLTOUCH_CRM,
         timeZone: vars.CALLTOUCH_TIME_ZONE,
         defaultStatus: vars.CALLTOUCH_DEFAULT_STATUS,
@@ -134,8 +164,38 @@ function parse(env: object): SettingsResult {
         lingerMs: vars.BATCH_LINGER_MS,
         rateMarginMs: vars.CALLTOUCH_RATE_MARGIN_MS,
       },
-      apiKeyHashes: vars.API_KEY_HASHES.map((digest) => Uint8Array.fromHex(digest)),
+      sites,
+      keys: vars.API_KEYS.keys,
+      turnstile: { secretKey: vars.TURNSTILE_SECRET_KEY, verifyUrl: vars.TURNSTILE_VERIFY_URL },
       maxBodyBytes: vars.MAX_BODY_BYTES,
+      maxOrdersPerCall: vars.MAX_ORDERS_PER_CALL,
     },
   };
+}
+
+/** An issue of a setting, named by its path; messages never quote the value. */
+function describe(issue: z.core.$ZodIssue): string {
+  const [name, ...rest] = issue.path;
+  return name === "API_KEYS" && rest.length > 0 ? `API_KEYS ${rest.join(".")}: ${issue.message}` : issue.message;
+}
+
+const sitesCache = new WeakMap<Settings, Map<string, SiteSettings>>();
+
+/**
+ * The Calltouch client settings of one site, made once per settings object (so that clients and
+ * fingerprints built from them are reused).
+ *
+ * @example calltouchClientFor(siteSettings(settings, principal.site))
+ */
+export function siteSettings(settings: Settings, siteId: string): SiteSettings {
+  let bySite = sitesCache.get(settings);
+  if (!bySite) sitesCache.set(settings, (bySite = new Map()));
+  let site = bySite.get(siteId);
+  if (!site) {
+    const token = settings.sites.get(siteId);
+    if (token === undefined) throw new Error(`no Calltouch token for site ${siteId}`);
+    site = { ...settings.calltouch, siteId, token };
+    bySite.set(siteId, site);
+  }
+  return site;
 }

@@ -1,6 +1,24 @@
 /** Values shared by the gateway's test configuration (Node) and the tests themselves (workerd). */
-export const TEST_API_KEY = "test-key";
-/** The simulator answers at any host; this one makes requests to it easy to spot in test code. */
+
+/** Secret keys of the test configuration, by what they may do. */
+export const TEST_API_KEY = "test-key"; // admin, site 12345
+export const WRITER_KEY = "writer-key"; // orders:write, site 12345
+export const READER_KEY = "reader-key"; // orders:read, site 12345
+export const OTHER_SITE_KEY = "other-site-key"; // admin, site 67890
+export const BURST_KEY = "burst-key"; // orders:write, for the rate-limit test
+/** Polls delivery stats, so that waiting in tests does not spend other keys' rate limits. */
+export const OBSERVER_KEY = "observer-key"; // orders:read, site 12345
+
+/** Public (website form) keys. */
+export const FORM_KEY = "pk_test_form";
+export const TURNSTILE_FORM_KEY = "pk_test_turnstile";
+export const FORM_ORIGIN = "https://shop.example";
+
+/** The simulator answers at any host; these make requests to it easy to spot in test code. */
 export const SIMULATOR_URL = "http://calltouch.test";
+export const TURNSTILE_VERIFY_URL = "http://turnstile.test/turnstile/v0/siteverify";
 export const SIMULATOR_TOKEN = "simulator-token";
 export const SIMULATOR_SITE_ID = "12345";
+export const OTHER_SITE_ID = "67890";
+/** Requests per key per minute in tests (production's default is 600). */
+export const KEY_RATE_LIMIT = 1000;

@@ -4,7 +4,38 @@ import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { simulatorWorkerOptions } from "../../simulator/testing.ts";
-import { SIMULATOR_SITE_ID, SIMULATOR_TOKEN, SIMULATOR_URL, TEST_API_KEY } from "./constants.ts";
+import * as test from "./constants.ts";
+
+const sha256 = (key: string) => createHash("sha256").update(key).digest("hex");
+const secret = (id: string, key: string, scopes: string[], site = test.SIMULATOR_SITE_ID) => ({
+  id,
+  type: "secret",
+  sha256: sha256(key),
+  site,
+  scopes,
+});
+const form = { origins: [test.FORM_ORIGIN], site: test.SIMULATOR_SITE_ID, type: "public" };
+
+/** The keys of the test configuration, as `scripts/run keys` would write them. */
+const API_KEYS = {
+  keys: [
+    secret("test-admin", test.TEST_API_KEY, ["admin"]),
+    secret("test-writer", test.WRITER_KEY, ["orders:write"]),
+    secret("test-reader", test.READER_KEY, ["orders:read"]),
+    secret("test-other-site", test.OTHER_SITE_KEY, ["admin"], test.OTHER_SITE_ID),
+    secret("test-burst", test.BURST_KEY, ["orders:write"]),
+    secret("test-observer", test.OBSERVER_KEY, ["orders:read"]),
+    {
+      ...form,
+      id: "test-form",
+      sha256: sha256(test.FORM_KEY),
+      defaults: { status: "Заявка с сайта", tags: ["сайт"], source: { source: "сайт", medium: "форма" } },
+      forbid: ["revenue"],
+      thankYouUrl: `${test.FORM_ORIGIN}/thanks`,
+    },
+    { ...form, id: "test-turnstile", sha256: sha256(test.TURNSTILE_FORM_KEY), turnstile: true },
+  ],
+};
 
 type PoolOptions = Exclude<Parameters<typeof cloudflareTest>[0], (...args: never[]) => unknown>;
 
@@ -20,16 +51,24 @@ export async function gatewayPoolOptions(): Promise<PoolOptions> {
     wrangler: { configPath: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) },
     miniflare: {
       bindings: {
-        CALLTOUCH_BASE_URL: SIMULATOR_URL,
-        CALLTOUCH_SITE_ID: SIMULATOR_SITE_ID,
-        CALLTOUCH_TOKEN: SIMULATOR_TOKEN,
+        CALLTOUCH_BASE_URL: test.SIMULATOR_URL,
+        CALLTOUCH_SITE_ID: test.SIMULATOR_SITE_ID,
+        CALLTOUCH_TOKEN: test.SIMULATOR_TOKEN,
+        // A second site, whose token the simulator refuses: its deals pause, which shows where they went.
+        [`CALLTOUCH_TOKEN_${test.OTHER_SITE_ID}`]: "token-of-the-other-site",
+        TURNSTILE_SECRET_KEY: "turnstile-secret",
+        TURNSTILE_VERIFY_URL: test.TURNSTILE_VERIFY_URL,
         // Short enough that timeout, retry and pause tests stay fast.
         CALLTOUCH_TIMEOUT_MS: "1000",
         RETRY_BASE_MS: "20",
         RETRY_MAX_MS: "200",
         PAUSE_PROBE_MS: "1000",
         BATCH_LINGER_MS: "20",
-        API_KEY_HASHES: createHash("sha256").update(TEST_API_KEY).digest("hex"),
+        API_KEYS: JSON.stringify(API_KEYS),
+      },
+      ratelimits: {
+        KEY_RATE_LIMITER: { namespace_id: "1001", simple: { limit: test.KEY_RATE_LIMIT, period: 60 } },
+        FORM_RATE_LIMITER: { namespace_id: "1002", simple: { limit: 10, period: 60 } },
       },
       outboundService: simulator.name,
       workers: [simulator],

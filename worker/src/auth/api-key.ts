@@ -1,31 +1,39 @@
-/** Who made a request, as far as its API key tells. */
+import { findKey, type KeyEntry, type Scope, type SecretKey } from "./keys";
+
+/** Who made a request, as its secret API key tells. */
 export interface Principal {
-  /** A short, non-secret label for logs: the first 8 hex digits of the key's SHA-256. */
+  /** The key's id from `API_KEYS`: non-secret, for logs and idempotency scopes. */
   keyId: string;
+  scopes: readonly Scope[];
+  /** The Calltouch site whose outbox the key's deals go to. */
+  site: string;
 }
 
 const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /**
- * Finds the principal behind an `Authorization: Bearer <key>` header, or `null` when the header is
- * missing or the key is not one of `keyHashes`. Keys are never stored: only their SHA-256 digests,
- * compared in constant time against every known digest so that timing tells nothing about which matched.
+ * The principal behind an `Authorization: Bearer <key>` header, or `null` when the header is missing or
+ * names no secret key (a public key is for website forms only).
  *
  * @example
- * const principal = await authenticate(request.headers.get("authorization"), settings.apiKeyHashes);
+ * const principal = await authenticate(request.headers.get("authorization"), settings.keys);
  * if (!principal) return new Response("Unauthorized", { status: 401 });
  */
-export async function authenticate(
-  authorization: string | null | undefined,
-  keyHashes: readonly Uint8Array[],
-): Promise<Principal | null> {
+export async function authenticate(authorization: string | null | undefined, keys: readonly KeyEntry[]): Promise<Principal | null> {
   const key = authorization?.match(bearer)?.[1];
-  if (!key) return null;
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
-  let matched = false;
-  for (const known of keyHashes) {
-    // `|=` rather than an early return: every digest is compared whatever the outcome.
-    matched = crypto.subtle.timingSafeEqual(digest, known) || matched;
-  }
-  return matched ? { keyId: digest.toHex().slice(0, 8) } : null;
+  const entry = key === undefined ? undefined : await findKey(key, keys);
+  return entry?.type === "secret" ? principalOf(entry) : null;
+}
+
+function principalOf(entry: SecretKey): Principal {
+  return { keyId: entry.id, scopes: entry.scopes, site: entry.site };
+}
+
+/**
+ * Whether a principal may act with `scope`; `admin` may do everything.
+ *
+ * @example allows(principal, "orders:read")
+ */
+export function allows(principal: Principal, scope: Scope): boolean {
+  return principal.scopes.includes("admin") || principal.scopes.includes(scope);
 }

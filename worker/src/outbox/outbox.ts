@@ -9,13 +9,15 @@ import { DurableObject } from "cloudflare:workers";
 import { type CalltouchClient, calltouchClientFor, type ChangeKind, type OrderResult, type WireOrder } from "../calltouch/client";
 import { CalltouchError } from "../calltouch/errors";
 import { log } from "../log";
-import { readSettings, type Settings } from "../settings";
+import { readSettings, type Settings, type SiteSettings, siteSettings } from "../settings";
 import { RateLimiter } from "./rate-limiter";
 import { retryDelay } from "./retry";
 import { OutboxStore, type PendingChange } from "./store";
 import type { ChangeRecord, ChangeState, DeliveryStats, OrderStatus, Receipt } from "./types";
 
 export interface EnqueueRequest {
+  /** The Calltouch site this outbox serves; the same for every call it gets. */
+  site: string;
   kind: ChangeKind;
   /** Validated, normalized orders (the contract's output), in the caller's order. */
   orders: (OrderCreate | OrderUpdate)[];
@@ -82,6 +84,7 @@ export class Outbox extends DurableObject<Env> {
 
     const accepted = this.ctx.storage.transactionSync((): { ids: number[]; fresh: number } | string => {
       const now = Date.now();
+      if (this.store.getValue<string>("siteId") === undefined) this.store.setValue("siteId", request.site);
       if (request.idempotencyKey) {
         const earlier = this.store.idempotencyEntry(scope, `call:${request.idempotencyKey}`);
         if (earlier) {
@@ -196,7 +199,10 @@ export class Outbox extends DurableObject<Env> {
   }
 
   private async flush(settings: Settings): Promise<void> {
-    const { calltouch, delivery } = settings;
+    const siteId = this.store.getValue<string>("siteId");
+    if (siteId === undefined) return;
+    const { delivery } = settings;
+    const calltouch = siteSettings(settings, siteId);
     const client = calltouchClientFor(calltouch);
     const limiter = (this.limiter ??= new RateLimiter(
       calltouch.requestsPerSecond,
@@ -439,7 +445,7 @@ async function sha256Hex(text: string): Promise<string> {
 const fingerprints = new WeakMap<object, Promise<string>>();
 
 /** A digest of what Calltouch authenticates, so that a pause can tell whether the settings changed. */
-function credentialsFingerprint(calltouch: Settings["calltouch"]): Promise<string> {
+function credentialsFingerprint(calltouch: SiteSettings): Promise<string> {
   let fingerprint = fingerprints.get(calltouch);
   if (!fingerprint) {
     fingerprint = sha256Hex(`${calltouch.baseUrl}\n${calltouch.siteId}\n${calltouch.token}`);

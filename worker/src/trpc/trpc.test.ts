@@ -7,7 +7,7 @@ import { authedProcedure, publicProcedure, router } from "./trpc";
 const result = readSettings({
   CALLTOUCH_SITE_ID: "1",
   CALLTOUCH_TOKEN: "the-token",
-  API_KEY_HASHES: "7e9f8fd111802be56c379d597842e29b2cebd35ff2133d431a49fa556a18704e",
+  API_KEYS: JSON.stringify({ keys: [] }),
 });
 if (!result.ok) throw new Error("test settings are invalid");
 const { settings } = result;
@@ -27,7 +27,7 @@ async function call(path: string, method = "POST") {
       ...(method === "POST" ? { headers: { "content-type": "application/json" }, body: "{}" } : {}),
     }),
     router: testRouter,
-    createContext: () => ({ env, requestId: "req-42", settings, principal: null, idempotencyKey: undefined }),
+    createContext: () => ({ env, requestId: "req-42", settings, principal: null, idempotencyKey: undefined, resHeaders: new Headers() }),
   });
   return { status: response.status, body: (await response.json()) as { error: { message: string; data: Record<string, unknown> } } };
 }

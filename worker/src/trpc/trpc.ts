@@ -7,7 +7,8 @@
 import { type FieldError, toFieldErrors } from "@calltouch-gateway/contract";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import type { Principal } from "../auth/api-key";
+import { allows, type Principal } from "../auth/api-key";
+import type { Scope } from "../auth/keys";
 import type { Settings } from "../settings";
 
 // 1. CONTEXT
@@ -21,6 +22,8 @@ export interface Context {
   principal: Principal | null;
   /** The `Idempotency-Key` header of the call, if any. */
   idempotencyKey: string | undefined;
+  /** Headers to add to the response (`Retry-After`). */
+  resHeaders: Headers;
 }
 
 // 2. INITIALIZATION
@@ -70,13 +73,32 @@ export const router = t.router;
 /** Open to anyone; nothing behind it may touch deals. */
 export const publicProcedure = t.procedure;
 
-/** Needs a valid API key (`Authorization: Bearer <key>`). */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+/** Needs a valid secret API key (`Authorization: Bearer <key>`) within its rate limit. */
+export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   if (!ctx.principal) {
     throw new TRPCError({
       code: "UNAUTHORIZED",
       message: "A valid API key is required: send `Authorization: Bearer <key>`",
     });
   }
+  const { success } = await ctx.env.KEY_RATE_LIMITER.limit({ key: ctx.principal.keyId });
+  if (!success) {
+    ctx.resHeaders.set("Retry-After", "60");
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many requests for this API key; retry in a minute" });
+  }
   return next({ ctx: { principal: ctx.principal } });
 });
+
+/**
+ * Needs a secret key with `scope` (or `admin`).
+ *
+ * @example export const status = scopedProcedure("orders:read").query(...)
+ */
+export function scopedProcedure(scope: Scope) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!allows(ctx.principal, scope)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the ${scope} scope` });
+    }
+    return next();
+  });
+}

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { outboxOf } from "../../outbox/site";
 import { CHANGE_STATES } from "../../outbox/types";
-import { authedProcedure, router } from "../trpc";
+import { router, scopedProcedure } from "../trpc";
 
 /** For operators: what waits, what died and why, and putting dead changes back on their way. */
 export const deliveriesRouter = router({
   /** The site's changes in one state, oldest first; page with `after` (the last `changeId` seen). */
-  list: authedProcedure
+  list: scopedProcedure("orders:read")
     .input(
       z.strictObject({
         state: z.enum(CHANGE_STATES),
@@ -15,12 +15,12 @@ export const deliveriesRouter = router({
       }),
     )
     .query(async ({ input, ctx }) => {
-      const changes = await outboxOf(ctx.env, ctx.settings).list(input.state, input.limit, input.after);
+      const changes = await outboxOf(ctx.env, ctx.principal.site).list(input.state, input.limit, input.after);
       return { changes, ...(changes.length === input.limit ? { next: changes.at(-1)!.changeId } : {}) };
     }),
 
   /** Sends dead changes again, with a fresh retry budget; answers the ids that were dead and now wait. */
-  replay: authedProcedure
+  replay: scopedProcedure("admin")
     .input(
       z
         .strictObject({
@@ -31,11 +31,11 @@ export const deliveriesRouter = router({
           error: "name the changes to replay: changeIds, orderNumbers or both",
         }),
     )
-    .mutation(async ({ input, ctx }) => ({ replayed: await outboxOf(ctx.env, ctx.settings).replay(input) })),
+    .mutation(async ({ input, ctx }) => ({ replayed: await outboxOf(ctx.env, ctx.principal.site).replay(input) })),
 
   /** Counts by state, the age of the oldest queued change, and why delivery is paused, if it is. */
-  stats: authedProcedure.query(({ ctx }) => outboxOf(ctx.env, ctx.settings).stats()),
+  stats: scopedProcedure("orders:read").query(({ ctx }) => outboxOf(ctx.env, ctx.principal.site).stats()),
 
   /** Lifts a pause caused by an auth refusal, once the configuration is fixed on Calltouch's side. */
-  resume: authedProcedure.mutation(async ({ ctx }) => ({ resumed: await outboxOf(ctx.env, ctx.settings).resume() })),
+  resume: scopedProcedure("admin").mutation(async ({ ctx }) => ({ resumed: await outboxOf(ctx.env, ctx.principal.site).resume() })),
 });

@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { ChangeKind } from "../../calltouch/client";
 import { outboxOf } from "../../outbox/site";
 import type { Receipt } from "../../outbox/types";
-import { authedProcedure, type Context, router } from "../trpc";
+import { type Context, router, scopedProcedure } from "../trpc";
 
 const idempotencyKey = z
   .string()
@@ -32,7 +32,14 @@ async function accept<T extends OrderCreate | OrderUpdate>(
   const key = idempotencyKey.safeParse(ctx.idempotencyKey);
   if (!key.success) throw new TRPCError({ code: "BAD_REQUEST", message: key.error.issues[0]!.message });
   const call = toCall(input);
-  const result = await outboxOf(ctx.env, ctx.settings).enqueue({
+  if (call.orders.length > ctx.settings.maxOrdersPerCall) {
+    throw new TRPCError({
+      code: "PAYLOAD_TOO_LARGE",
+      message: `At most ${ctx.settings.maxOrdersPerCall} orders per call; this one has ${call.orders.length}`,
+    });
+  }
+  const result = await outboxOf(ctx.env, ctx.principal.site).enqueue({
+    site: ctx.principal.site,
     kind,
     orders: call.orders,
     requestId: ctx.requestId,
@@ -50,15 +57,15 @@ export const ordersRouter = router({
    * Accepts one deal or up to 1000 for creation; answers a receipt per deal (state `queued`, or later
    * states when the call asked to `wait`).
    */
-  create: authedProcedure.input(ordersCreateInput).mutation(({ input, ctx }) => accept(ctx, "create", input)),
+  create: scopedProcedure("orders:write").input(ordersCreateInput).mutation(({ input, ctx }) => accept(ctx, "create", input)),
 
   /** Accepts changes of one deal or up to 1000 (only the fields given change); a receipt per deal. */
-  update: authedProcedure.input(ordersUpdateInput).mutation(({ input, ctx }) => accept(ctx, "update", input)),
+  update: scopedProcedure("orders:write").input(ordersUpdateInput).mutation(({ input, ctx }) => accept(ctx, "update", input)),
 
   /** What became of each deal: the state of its latest change, Calltouch's id, and its history. */
-  status: authedProcedure
+  status: scopedProcedure("orders:read")
     .input(z.strictObject({ orderNumbers: z.array(z.string().trim().min(1).max(255)).min(1).max(1000) }))
     .query(async ({ input, ctx }) => ({
-      orders: await outboxOf(ctx.env, ctx.settings).status(input.orderNumbers),
+      orders: await outboxOf(ctx.env, ctx.principal.site).status(input.orderNumbers),
     })),
 });
