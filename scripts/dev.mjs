@@ -1,19 +1,29 @@
-// Starts the gateway and the Calltouch simulator side by side and keeps them running.
+// Starts the gateway and the Calltouch simulator side by side and keeps them running, and serves the
+// website-form example (examples/website-form/ and the freshly built client/dist/calltouch-form.js).
 //
-//   node scripts/dev.mjs [--gateway-port 8787] [--simulator-port 8788] [--vars .dev.vars] [--persist-to .wrangler/state]
+//   node scripts/dev.mjs [--gateway-port 8787] [--simulator-port 8788] [--examples-port 8080]
+//                        [--vars .dev.vars] [--persist-to .wrangler/state]
 //
+// Each Worker keeps its local state (Durable Objects and the rest) in its own folder under --persist-to:
+// .wrangler/state/gateway and .wrangler/state/simulator.
 // The gateway always talks to this simulator, whatever the vars file says about CALLTOUCH_BASE_URL.
+// The example pages name the gateway as http://localhost:8787; with another --gateway-port they are
+// served with that port instead, so that the form posts to this gateway.
 import { copyFileSync, existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import concurrently from "concurrently";
+import { browserHelper, buildBrowserHelper } from "../client/scripts/build-browser.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: options } = parseArgs({
   options: {
     "gateway-port": { type: "string", default: "8787" },
     "simulator-port": { type: "string", default: "8788" },
+    "examples-port": { type: "string", default: "8080" },
     vars: { type: "string", default: ".dev.vars" },
     "persist-to": { type: "string", default: ".wrangler/state" },
   },
@@ -32,18 +42,25 @@ process.env.WRANGLER_SEND_METRICS ??= "false";
 // The Request.cf placeholder is enough locally; fetching the real one needs a network we may not have.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 
-const wrangler = `wrangler dev --log-level warn --show-interactive-dev-session=false --inspector-port 0 --persist-to ${JSON.stringify(resolve(root, options["persist-to"]))}`;
+// The example first: a taken port stops us before two wrangler processes start.
+await buildBrowserHelper();
+await serveExamples(Number(options["examples-port"]), Number(options["gateway-port"]));
+
+const wrangler = `wrangler dev --log-level warn --show-interactive-dev-session=false --inspector-port 0`;
+// A state folder per Worker: two workerd processes opening the same folder's SQLite files (the local
+// cache's, R2's, D1's, …) at once now and then fail to start with SQLITE_BUSY.
+const persistTo = (/** @type {string} */ worker) => `--persist-to ${JSON.stringify(join(resolve(root, options["persist-to"]), worker))}`;
 const simulatorUrl = `http://localhost:${options["simulator-port"]}`;
 const { result } = concurrently(
   [
     {
       name: "simulator",
-      command: `${wrangler} --config simulator/wrangler.toml --port ${options["simulator-port"]}`,
+      command: `${wrangler} ${persistTo("simulator")} --config simulator/wrangler.toml --port ${options["simulator-port"]}`,
       cwd: root,
     },
     {
       name: "gateway",
-      command: `${wrangler} --port ${options["gateway-port"]} --env-file ${JSON.stringify(vars)} --var CALLTOUCH_BASE_URL:${simulatorUrl}`,
+      command: `${wrangler} ${persistTo("gateway")} --port ${options["gateway-port"]} --env-file ${JSON.stringify(vars)} --var CALLTOUCH_BASE_URL:${simulatorUrl}`,
       cwd: root,
     },
   ],
@@ -52,8 +69,74 @@ const { result } = concurrently(
 
 console.log(`[dev] gateway   http://localhost:${options["gateway-port"]}  (API key: dev-key)`);
 console.log(`[dev] simulator ${simulatorUrl}/__simulator/requests`);
+console.log(`[dev] examples  http://localhost:${options["examples-port"]}/  (website form, public key pk_dev_website_form)`);
 
 result.then(
   () => process.exit(0),
   () => process.exit(1),
 );
+
+/**
+ * Serves examples/website-form/ and the helper's builds on `port` of the loopback addresses (IPv4, and
+ * IPv6 where the machine has it): static files only, read from disk on each request, so that an edited
+ * page shows on reload (the helper is built once, at start).
+ *
+ * @param {number} port
+ * @param {number} gatewayPort
+ */
+async function serveExamples(port, gatewayPort) {
+  const pages = join(root, "examples/website-form");
+  /** @type {Record<string, string>} */
+  const builds = { "/calltouch-form.js": browserHelper.iife, "/calltouch-form.mjs": browserHelper.esm };
+  /** @type {Record<string, string>} */
+  const types = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+  };
+  const handler = async (/** @type {import("node:http").IncomingMessage} */ request, /** @type {import("node:http").ServerResponse} */ response) => {
+    const send = (/** @type {number} */ status, /** @type {string | Buffer} */ body, type = "text/plain; charset=utf-8") => {
+      response.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
+      response.end(request.method === "HEAD" ? undefined : body);
+    };
+    if (request.method !== "GET" && request.method !== "HEAD") return send(405, "only GET and HEAD\n");
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname);
+    } catch {
+      return send(400, "bad path\n");
+    }
+    if (pathname.endsWith("/")) pathname += "index.html";
+    const file = builds[pathname] ?? normalize(join(pages, pathname));
+    if (!file.startsWith(pages + sep) && !Object.values(builds).includes(file)) return send(404, "not found\n");
+    let body;
+    try {
+      body = await readFile(file);
+    } catch {
+      return send(404, "not found\n");
+    }
+    const type = types[extname(file)] ?? "application/octet-stream";
+    if (extname(file) === ".html" && gatewayPort !== 8787) {
+      body = body.toString("utf8").replaceAll("http://localhost:8787", `http://localhost:${gatewayPort}`);
+    }
+    send(200, body, type);
+  };
+  const listen = (/** @type {string} */ host) =>
+    new Promise((resolve, reject) => {
+      const server = createServer((request, response) => void handler(request, response));
+      server.once("error", reject);
+      server.listen(port, host, () => resolve(server));
+    });
+  try {
+    await listen("127.0.0.1");
+  } catch (error) {
+    console.error(`[dev] cannot serve the examples on port ${port}: ${/** @type {Error} */ (error).message}; pass --examples-port`);
+    process.exit(1);
+  }
+  // Browsers may try ::1 first for "localhost"; a machine without IPv6 just does not get this one.
+  await listen("::1").catch(() => {});
+}

@@ -10,22 +10,34 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 export interface DevServers {
   gatewayUrl: string;
   simulatorUrl: string;
+  /** The website-form example (examples/website-form/ and calltouch-form.js), ending in `/`. */
+  examplesUrl: string;
   stop(): Promise<void>;
+}
+
+export interface DevServerOptions {
+  /** The vars file the gateway starts with (absolute, or relative to the repository); default `.dev.vars.example`. */
+  vars?: string;
+  /** The port of the examples' static server; default a free one. */
+  examplesPort?: number;
 }
 
 /**
  * Starts `scripts/dev.mjs` (what `scripts/run dev` runs) on free ports with the committed example
- * vars and a state folder of its own, and waits until both Workers answer.
+ * vars (or `options.vars`) and a state folder of its own, and waits until both Workers and the
+ * examples' server answer.
  */
-export async function startDevServers(): Promise<DevServers> {
+export async function startDevServers(options: DevServerOptions = {}): Promise<DevServers> {
   const [gatewayPort, simulatorPort] = [await freePort(), await freePort()];
+  const examplesPort = options.examplesPort ?? (await freePort());
   const state = mkdtempSync(join(tmpdir(), "calltouch-gateway-e2e-"));
   const child = spawn(
     process.execPath,
     [
       "scripts/dev.mjs",
       ...["--gateway-port", String(gatewayPort), "--simulator-port", String(simulatorPort)],
-      ...["--vars", ".dev.vars.example", "--persist-to", state],
+      ...["--examples-port", String(examplesPort)],
+      ...["--vars", options.vars ?? ".dev.vars.example", "--persist-to", state],
     ],
     {
       cwd: root,
@@ -42,6 +54,7 @@ export async function startDevServers(): Promise<DevServers> {
   const servers: DevServers = {
     gatewayUrl: `http://localhost:${gatewayPort}`,
     simulatorUrl: `http://localhost:${simulatorPort}`,
+    examplesUrl: `http://localhost:${examplesPort}/`,
     async stop() {
       await stopGroup(child);
       rmSync(state, { recursive: true, force: true });
@@ -50,6 +63,7 @@ export async function startDevServers(): Promise<DevServers> {
   try {
     await waitFor(`${servers.gatewayUrl}/health`, child);
     await waitFor(`${servers.simulatorUrl}/__simulator/stats`, child);
+    await waitFor(servers.examplesUrl, child);
   } catch (error) {
     await servers.stop();
     throw new Error(`the dev servers did not start: ${(error as Error).message}\n${output}`);
@@ -70,7 +84,7 @@ async function waitFor(url: string, child: ChildProcess, deadline = Date.now() +
   throw new Error(`${url} did not answer in time`);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -119,10 +119,12 @@ describe("website forms", () => {
     expect(json.status).toBe(400);
     expect(await json.json()).toMatchObject({ error: { fieldErrors: [{ field: "phone", message: expect.stringMatching(/phone/) }] } });
 
-    const page = await submit(new URLSearchParams({ phone: "12" }));
+    const page = await submit(new URLSearchParams({ phone: "12" }), { referer: `${keys.FORM_ORIGIN}/contact` });
     expect(page.status).toBe(400);
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
-    expect(await page.text()).toMatch(/<strong>phone<\/strong>/);
+    const text = await page.text();
+    expect(text).toMatch(/<strong>phone<\/strong>/);
+    expect(text).toContain(`<a href="${keys.FORM_ORIGIN}/contact">`);
     expect((await gateway().deliveries.stats.query()).queued).toBe(0);
   });
 
@@ -169,6 +171,7 @@ describe("website forms", () => {
     const limited = await submit(new URLSearchParams({ phone: "89157771122" }), {}, ip);
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("60");
+    expect(limited.headers.get("access-control-expose-headers")).toBe("Retry-After");
     // Another visitor is not held back.
     expect((await submit(new URLSearchParams({ phone: "89157771122" }))).status).toBe(303);
   });

@@ -22,25 +22,30 @@ function page(title: string, body: ReturnType<typeof html>) {
 </html>`;
 }
 
+// These pages are for visitors without JavaScript, so the way back is a plain link, or the browser's button.
+function back(formPage: string | undefined, text: string) {
+  return formPage ? html`<p><a href="${formPage}">${text}</a></p>` : html`<p>${text}: кнопка «Назад» в браузере.</p>`;
+}
+
 /** The confirmation of an accepted form. */
-export function acceptedPage(orderNumber: string) {
+export function acceptedPage(orderNumber: string, formPage: string | undefined) {
   return page(
     "Заявка принята",
     html`<h1>Спасибо! Заявка принята</h1>
       <p>Номер заявки: <code>${orderNumber}</code>.</p>
-      <p><a href="javascript:history.back()">Вернуться</a></p>`,
+      ${back(formPage, "Вернуться на сайт")}`,
   );
 }
 
 /** What must be corrected in a form, field by field. */
-export function invalidPage(errors: readonly FieldError[]) {
+export function invalidPage(errors: readonly FieldError[], formPage: string | undefined) {
   return page(
     "Проверьте форму",
     html`<h1>Проверьте форму</h1>
       <ul>
         ${errors.map((error) => html`<li><strong>${error.field || "форма"}</strong>: ${error.message}</li>`)}
       </ul>
-      <p><a href="javascript:history.back()">Вернуться к форме</a></p>`,
+      ${back(formPage, "Вернуться к форме")}`,
   );
 }
 

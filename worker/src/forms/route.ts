@@ -67,7 +67,7 @@ forms.post("/:key", async (c) => {
   const [receipt] = result.receipts;
   log("info", "form accepted", { requestId: c.get("requestId"), key: key.id, orderNumber: receipt!.orderNumber });
   if (wantsJson(c)) return c.json({ receipt });
-  return key.thankYouUrl ? c.redirect(key.thankYouUrl, 303) : c.html(acceptedPage(receipt!.orderNumber));
+  return key.thankYouUrl ? c.redirect(key.thankYouUrl, 303) : c.html(acceptedPage(receipt!.orderNumber, formPage(c)));
 });
 
 /**
@@ -82,6 +82,8 @@ async function allowedKey(c: FormsContext): Promise<{ ok: true; key: PublicKey }
     return { ok: false, response: await refuse(c, 403, "This page may not send deals with this form key") };
   }
   c.header("Access-Control-Allow-Origin", origin);
+  // The helper script tells the visitor when to try again.
+  c.header("Access-Control-Expose-Headers", "Retry-After");
   c.header("Vary", "Origin");
   return { ok: true, key: entry };
 }
@@ -109,11 +111,17 @@ function wantsJson(c: FormsContext): boolean {
 
 function invalid(c: FormsContext, errors: FieldError[], status: 400 | 403 = 400) {
   const message = errors.map((error) => (error.field ? `${error.field}: ${error.message}` : error.message)).join("; ");
-  return wantsJson(c) ? c.json({ error: { message, fieldErrors: errors } }, status) : c.html(invalidPage(errors), status);
+  return wantsJson(c) ? c.json({ error: { message, fieldErrors: errors } }, status) : c.html(invalidPage(errors, formPage(c)), status);
 }
 
 function refuse(c: FormsContext, status: 401 | 403 | 409 | 429, message: string) {
   return wantsJson(c) ? c.json({ error: { message } }, status) : c.html(refusedPage(message), status);
+}
+
+/** The page the form was on, when the browser says so and it is one of the key's origins (checked before). */
+function formPage(c: FormsContext): string | undefined {
+  const referer = c.req.header("referer");
+  return referer && URL.canParse(referer) && new URL(referer).origin === c.req.header("origin") ? referer : undefined;
 }
 
 function single(value: string | string[] | undefined): string | undefined {
