@@ -5,6 +5,7 @@ import { requestId } from "hono/request-id";
 import { authenticate } from "./auth/api-key";
 import { forms } from "./forms/route";
 import { log } from "./log";
+import { memo } from "./memo";
 import { readSettings, type Settings } from "./settings";
 import { appRouter } from "./trpc/router";
 
@@ -73,15 +74,12 @@ function internalError(id: string) {
 // The limit is a setting, so the middleware is made once per distinct value rather than per request.
 const bodyLimits = new Map<number, MiddlewareHandler>();
 function bodyLimitFor(maxSize: number): MiddlewareHandler {
-  let middleware = bodyLimits.get(maxSize);
-  if (!middleware) {
-    middleware = bodyLimit({
+  return memo(bodyLimits, maxSize, () =>
+    bodyLimit({
       maxSize,
       onError: (c) => c.json({ error: { message: `The request body is larger than ${maxSize} bytes` } }, 413),
-    });
-    bodyLimits.set(maxSize, middleware);
-  }
-  return middleware;
+    }),
+  );
 }
 
 export default app;

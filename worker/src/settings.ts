@@ -2,6 +2,7 @@ import { DEFAULT_STATUS, isValidTimeZone, MAX_ORDERS_PER_CALL, MAX_WAIT_MS } fro
 import { z } from "zod";
 import { type KeyEntry, keyFile } from "./auth/keys";
 import type { CalltouchClientOptions } from "./calltouch/client";
+import { memo } from "./memo";
 import type { RetrySchedule } from "./outbox/retry";
 
 /**
@@ -31,8 +32,10 @@ export interface Settings {
     pauseProbeMs: number;
     /** How long delivered changes and idempotency keys are kept. */
     retentionMs: number;
-    /** How long a batch that is not full waits for more changes while calls keep arriving. */
+    /** How long a batch that is not full waits for another change to join it. */
     lingerMs: number;
+    /** The longest a batch waits to fill, from its first change. */
+    lingerMaxMs: number;
     /** Added to Calltouch's one-second rate window: Calltouch counts arrivals, which trail our sends. */
     rateMarginMs: number;
   };
@@ -84,6 +87,7 @@ const envSchema = z.object({
   PAUSE_PROBE_MS: integer("PAUSE_PROBE_MS", 300_000, 1000, 86_400_000),
   RETENTION_DAYS: integer("RETENTION_DAYS", 7, 1, 365),
   BATCH_LINGER_MS: integer("BATCH_LINGER_MS", 200, 0, 10_000),
+  BATCH_LINGER_MAX_MS: integer("BATCH_LINGER_MAX_MS", 5000, 0, 60_000),
   CALLTOUCH_RATE_MARGIN_MS: integer("CALLTOUCH_RATE_MARGIN_MS", 50, 0, 1000),
   MAX_ORDERS_PER_CALL: integer("MAX_ORDERS_PER_CALL", MAX_ORDERS_PER_CALL, 1, MAX_ORDERS_PER_CALL),
   TURNSTILE_SECRET_KEY: z.string().trim().min(1).optional(),
@@ -116,12 +120,7 @@ const cache = new WeakMap<object, SettingsResult>();
  * if (!result.ok) console.error(result.problems);
  */
 export function readSettings(env: object): SettingsResult {
-  let result = cache.get(env);
-  if (!result) {
-    result = parse(env);
-    cache.set(env, result);
-  }
-  return result;
+  return memo(cache, env, () => parse(env));
 }
 
 function parse(env: object): SettingsResult {
@@ -162,6 +161,7 @@ function parse(env: object): SettingsResult {
         pauseProbeMs: vars.PAUSE_PROBE_MS,
         retentionMs: vars.RETENTION_DAYS * 86_400_000,
         lingerMs: vars.BATCH_LINGER_MS,
+        lingerMaxMs: vars.BATCH_LINGER_MAX_MS,
         rateMarginMs: vars.CALLTOUCH_RATE_MARGIN_MS,
       },
       sites,
@@ -188,14 +188,9 @@ const sitesCache = new WeakMap<Settings, Map<string, SiteSettings>>();
  * @example calltouchClientFor(siteSettings(settings, principal.site))
  */
 export function siteSettings(settings: Settings, siteId: string): SiteSettings {
-  let bySite = sitesCache.get(settings);
-  if (!bySite) sitesCache.set(settings, (bySite = new Map()));
-  let site = bySite.get(siteId);
-  if (!site) {
+  return memo(memo(sitesCache, settings, () => new Map()), siteId, () => {
     const token = settings.sites.get(siteId);
     if (token === undefined) throw new Error(`no Calltouch token for site ${siteId}`);
-    site = { ...settings.calltouch, siteId, token };
-    bySite.set(siteId, site);
-  }
-  return site;
+    return { ...settings.calltouch, siteId, token };
+  });
 }

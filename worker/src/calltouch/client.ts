@@ -1,4 +1,5 @@
 import type { CalltouchCreateOrder, CalltouchUpdateOrder } from "@calltouch-gateway/contract";
+import { memo } from "../memo";
 import { CalltouchError } from "./errors";
 
 /** A deal change is either a create or an update; Calltouch takes each kind at its own path. */
@@ -85,12 +86,7 @@ const clients = new WeakMap<CalltouchClientOptions, CalltouchClient>();
  * @example calltouchClientFor(settings.calltouch).send("update", orders)
  */
 export function calltouchClientFor(options: CalltouchClientOptions): CalltouchClient {
-  let client = clients.get(options);
-  if (!client) {
-    client = createCalltouchClient(options);
-    clients.set(options, client);
-  }
-  return client;
+  return memo(clients, options, () => createCalltouchClient(options));
 }
 
 function readResults(

@@ -9,6 +9,7 @@ import { DurableObject } from "cloudflare:workers";
 import { type CalltouchClient, calltouchClientFor, type ChangeKind, type OrderResult, type WireOrder } from "../calltouch/client";
 import { CalltouchError } from "../calltouch/errors";
 import { log } from "../log";
+import { memo } from "../memo";
 import { readSettings, type Settings, type SiteSettings, siteSettings } from "../settings";
 import { RateLimiter } from "./rate-limiter";
 import { retryDelay } from "./retry";
@@ -57,8 +58,6 @@ export class Outbox extends DurableObject<Env> {
   private readonly store: OutboxStore;
   private limiter: RateLimiter | undefined;
   private readonly waiters = new Set<{ ids: number[]; resolve: () => void }>();
-  /** When this instance last stored a change; a batch that is not full lingers while calls keep coming. */
-  private lastAcceptedAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -137,10 +136,7 @@ export class Outbox extends DurableObject<Env> {
       changes: accepted.ids.length,
       stored: accepted.fresh,
     });
-    if (accepted.fresh > 0) {
-      this.lastAcceptedAt = Date.now();
-      await this.kick();
-    }
+    if (accepted.fresh > 0) await this.kick();
     if (request.waitMs) await this.waitFor(accepted.ids, Math.min(request.waitMs, delivery.maxWaitMs));
     return { ok: true, receipts: this.store.receipts(accepted.ids) };
   }
@@ -220,10 +216,10 @@ export class Outbox extends DurableObject<Env> {
       } else if (pause && Date.now() < pause.probeAt) {
         break;
       }
-      const batch = this.nextBatch(calltouch.batchSize);
+      const batch = this.nextBatch(calltouch.batchSize, { ms: delivery.lingerMs, maxMs: delivery.lingerMaxMs });
       if (!batch) break;
       // Waiting for a send slot or for a batch to fill lets more changes join; pick again afterwards.
-      const wait = Math.max(limiter.delay(Date.now()), this.lingerFor(batch.changes, calltouch.batchSize, delivery.lingerMs));
+      const wait = Math.max(limiter.delay(Date.now()), batch.lingerMs);
       if (wait > 0) {
         await scheduler.wait(wait);
         continue;
@@ -249,35 +245,32 @@ export class Outbox extends DurableObject<Env> {
   }
 
   /**
-   * The next request: up to `batchSize` ready changes of one kind (a create of a deal the ledger knows
-   * goes as an update), the kind with the fuller batch, the oldest change's kind on a tie. A change whose
-   * batch Calltouch refused as a whole goes alone, so that one bad order cannot hold back the others.
+   * The next request, and how long it should linger first: up to `batchSize` ready changes of one kind
+   * (a create of a deal the ledger knows goes as an update). The oldest change's kind goes first; a
+   * fuller batch of the other kind may go ahead only while that one still lingers, so that a few changes
+   * of one kind cannot starve behind a stream of the other. A change whose batch Calltouch refused as a
+   * whole goes alone, so that one bad order cannot hold back the others.
    */
-  private nextBatch(batchSize: number): { sentAs: ChangeKind; changes: PendingChange[] } | undefined {
-    const ready = this.store.ready(Date.now(), batchSize * 5);
+  private nextBatch(
+    batchSize: number,
+    linger: { ms: number; maxMs: number },
+  ): { sentAs: ChangeKind; changes: PendingChange[]; lingerMs: number } | undefined {
+    const now = Date.now();
+    const ready = this.store.ready(now, batchSize * 5);
     const first = ready[0];
     if (!first) return undefined;
-    if (first.solo) return { sentAs: sendAs(first), changes: [first] };
+    if (first.solo) return { sentAs: sendAs(first), changes: [first], lingerMs: 0 };
     const byKind = Map.groupBy(
       ready.filter((change) => !change.solo),
       sendAs,
     );
-    const oldest = byKind.get(sendAs(first))!;
-    const other = byKind.get(sendAs(first) === "create" ? "update" : "create") ?? [];
-    const changes = (other.length > oldest.length && oldest.length < batchSize ? other : oldest).slice(0, batchSize);
-    return { sentAs: sendAs(changes[0]!), changes };
-  }
-
-  /**
-   * How long a batch that is not full should wait for more changes: while calls keep arriving (the last
-   * one less than `lingerMs` ago), but never once its oldest change has been due for five times that.
-   */
-  private lingerFor(changes: readonly PendingChange[], batchSize: number, lingerMs: number): number {
-    if (changes.length >= batchSize) return 0;
-    const now = Date.now();
-    const dueSince = Math.min(...changes.map((change) => Math.max(change.acceptedAt, change.dueAt)));
-    if (now - dueSince >= 5 * lingerMs) return 0;
-    return Math.max(0, this.lastAcceptedAt + lingerMs - now);
+    const batchOf = (sentAs: ChangeKind) => {
+      const changes = (byKind.get(sentAs) ?? []).slice(0, batchSize);
+      return { sentAs, changes, lingerMs: lingerFor(changes, batchSize, linger, now) };
+    };
+    const oldest = batchOf(sendAs(first));
+    const other = batchOf(oldest.sentAs === "create" ? "update" : "create");
+    return oldest.lingerMs > 0 && other.changes.length > oldest.changes.length ? other : oldest;
   }
 
   private compile(batch: { sentAs: ChangeKind; changes: PendingChange[] }, { calltouch }: Settings): WireOrder<ChangeKind>[] {
@@ -434,6 +427,19 @@ export class Outbox extends DurableObject<Env> {
   }
 }
 
+/**
+ * How long a batch that is not full should wait for more changes: while it keeps growing, that is until
+ * `linger.ms` passes without a change joining it, but never past `linger.maxMs` after its first change
+ * was due, so that a steady trickle cannot hold a caller's deal (or its `wait`) for long. Calls whose
+ * changes cannot join it (of the other kind, or behind an earlier change of their order) do not hold it.
+ */
+function lingerFor(changes: readonly PendingChange[], batchSize: number, linger: { ms: number; maxMs: number }, now: number): number {
+  if (changes.length === 0 || changes.length >= batchSize) return 0;
+  const dueTimes = changes.map((change) => Math.max(change.acceptedAt, change.dueAt));
+  const until = Math.min(Math.max(...dueTimes) + linger.ms, Math.min(...dueTimes) + linger.maxMs);
+  return Math.max(0, until - now);
+}
+
 function sendAs(change: PendingChange): ChangeKind {
   return change.kind === "create" && !change.known ? "create" : "update";
 }
@@ -446,10 +452,5 @@ const fingerprints = new WeakMap<object, Promise<string>>();
 
 /** A digest of what Calltouch authenticates, so that a pause can tell whether the settings changed. */
 function credentialsFingerprint(calltouch: SiteSettings): Promise<string> {
-  let fingerprint = fingerprints.get(calltouch);
-  if (!fingerprint) {
-    fingerprint = sha256Hex(`${calltouch.baseUrl}\n${calltouch.siteId}\n${calltouch.token}`);
-    fingerprints.set(calltouch, fingerprint);
-  }
-  return fingerprint;
+  return memo(fingerprints, calltouch, () => sha256Hex(`${calltouch.baseUrl}\n${calltouch.siteId}\n${calltouch.token}`));
 }

@@ -1,0 +1,225 @@
+// The outbox under load, through the development servers of `scripts/run dev`: 2,000 single-order creates
+// from 50 concurrent callers, then an update of each, while Calltouch (the simulator) fails 20 % of the
+// requests with a 500. Every change must arrive, in order per order, in few batched requests within the
+// rate limit. Plain HTTP and JSON, as any caller would do it.
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServers, startDevServers } from "./dev-servers";
+
+const ORDERS = 2000;
+const CALLERS = 50;
+const BATCH_SIZE = 100;
+const REQUESTS_PER_SECOND = 5;
+const SETTLE_TIMEOUT_MS = 120_000;
+/** `BATCH_LINGER_MS` of wrangler.toml: a batch that is not full goes once no change joined it for this long. */
+const LINGER_MS = 200;
+const orderNumbers = Array.from({ length: ORDERS }, (_, index) => `load-${index}`);
+
+/** The example's admin key, for the operators' stats. */
+const ADMIN_KEY = "dev-key";
+/**
+ * Each caller has its own secret key, as separate integrations would: one key may make 600 calls a
+ * minute (KEY_RATE_LIMITER), too few for the 4,000 calls here; each caller makes 80.
+ */
+const callerKey = (caller: number) => `load-test-caller-${caller}`;
+
+let servers: DevServers;
+let varsDir: string;
+
+beforeAll(async () => {
+  varsDir = mkdtempSync(join(tmpdir(), "calltouch-gateway-load-"));
+  const vars = join(varsDir, ".dev.vars");
+  writeFileSync(vars, varsWithCallerKeys(readFileSync(new URL("../../.dev.vars.example", import.meta.url), "utf8")));
+  servers = await startDevServers({ vars });
+});
+
+afterAll(async () => {
+  await servers?.stop();
+  if (varsDir) rmSync(varsDir, { recursive: true, force: true });
+});
+
+/** `.dev.vars.example` with a secret `orders:write` key per caller added to its `API_KEYS`. */
+function varsWithCallerKeys(example: string): string {
+  const line = /^API_KEYS=(.*)$/m.exec(example);
+  if (!line) throw new Error(".dev.vars.example has no API_KEYS line to add the callers' keys to");
+  const file = JSON.parse(line[1]!) as { keys: { id: string; site: string; scopes?: string[] }[] };
+  const site = file.keys.find((key) => key.scopes?.includes("admin"))!.site;
+  file.keys.push(
+    ...Array.from({ length: CALLERS }, (_, caller) => ({
+      id: `load-caller-${caller}`,
+      type: "secret",
+      sha256: createHash("sha256").update(callerKey(caller)).digest("hex"),
+      site,
+      scopes: ["orders:write"],
+    })),
+  );
+  return example.replace(line[0], () => `API_KEYS=${JSON.stringify(file)}`);
+}
+
+// --- small typed helpers over plain fetch ---
+
+interface Receipt {
+  orderNumber: string;
+  changeId: number;
+  state: string;
+}
+
+interface DeliveryStats {
+  queued: number;
+  inFlight: number;
+  delivered: number;
+  dead: number;
+  oldestQueuedAgeMs: number;
+  paused: unknown;
+}
+
+interface SimulatorRequest {
+  seq: number;
+  at: number;
+  path: string;
+  body: { orders?: { orderNumber: string; status?: string }[] };
+  status: number;
+  outcome: string;
+  response: { data?: { orders?: { error?: string }[] } | null };
+}
+
+async function json<T>(response: Response, what: string): Promise<T> {
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${what}: HTTP ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** A tRPC mutation: `POST /trpc/<name>` with the input as the body. */
+async function mutate<T>(name: string, input: unknown, apiKey: string): Promise<T> {
+  const response = await fetch(`${servers.gatewayUrl}/trpc/${name}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify(input),
+  });
+  return (await json<{ result: { data: T } }>(response, name)).result.data;
+}
+
+/** A tRPC query: `GET /trpc/<name>?input=<JSON>`. */
+async function query<T>(name: string, input?: unknown, apiKey = ADMIN_KEY): Promise<T> {
+  const search = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const response = await fetch(`${servers.gatewayUrl}/trpc/${name}${search}`, { headers: { authorization: `Bearer ${apiKey}` } });
+  return (await json<{ result: { data: T } }>(response, name)).result.data;
+}
+
+/** A control endpoint of the simulator (`/__simulator/<path>`). */
+async function simulator<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${servers.simulatorUrl}/__simulator/${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+  });
+  return json<T>(response, `simulator ${method} ${path}`);
+}
+
+/**
+ * `CALLERS` callers at once, each sending its share of the orders (caller c takes orders c, c + 50, …),
+ * one single-order call at a time; each call must be accepted with one receipt for its order. Answers
+ * when each call was answered, in order.
+ */
+async function fromConcurrentCallers(procedure: "orders.create" | "orders.update", status: string): Promise<number[]> {
+  const answeredAt: number[] = [];
+  await Promise.all(
+    Array.from({ length: CALLERS }, async (_, caller) => {
+      for (let index = caller; index < ORDERS; index += CALLERS) {
+        const orderNumber = orderNumbers[index]!;
+        const { receipts } = await mutate<{ receipts: Receipt[] }>(procedure, { orderNumber, status }, callerKey(caller));
+        answeredAt.push(Date.now());
+        expect(receipts, `${procedure} ${orderNumber}`).toEqual([expect.objectContaining({ orderNumber })]);
+      }
+    }),
+  );
+  return answeredAt;
+}
+
+/** The pauses between consecutive answers longer than `LINGER_MS`, in ms: when the whole path stalled. */
+function stalls(answeredAt: readonly number[]): number[] {
+  return answeredAt.slice(1).flatMap((at, index) => (at - answeredAt[index]! > LINGER_MS ? [at - answeredAt[index]!] : []));
+}
+
+/** Polls the outbox's stats until nothing is queued or in flight; fails with the last stats otherwise. */
+async function settle(timeoutMs: number): Promise<DeliveryStats> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await query<DeliveryStats>("deliveries.stats");
+    if (stats.queued === 0 && stats.inFlight === 0) return stats;
+    if (Date.now() > deadline) throw new Error(`the outbox did not settle in ${timeoutMs} ms: ${JSON.stringify(stats)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const kindOf = (request: SimulatorRequest) => request.path.slice(request.path.lastIndexOf("/") + 1);
+
+describe("the outbox under load through the dev servers", () => {
+  it(
+    "delivers 2,000 creates and 2,000 updates from 50 callers, in order per order, batched, within the rate limit, despite 20 % upstream failures",
+    async () => {
+      await simulator("PUT", "config", { failureRate: 0.2, failureStatus: 500, seed: 20_260_101 });
+      await simulator("DELETE", "requests");
+      // The site's outbox starts empty (and is up before the first caller comes).
+      expect(await query<DeliveryStats>("deliveries.stats")).toMatchObject({ queued: 0, inFlight: 0, delivered: 0, dead: 0 });
+
+      const started = Date.now();
+      const creates = await fromConcurrentCallers("orders.create", "created");
+      const updates = await fromConcurrentCallers("orders.update", "updated");
+      const stats = await settle(SETTLE_TIMEOUT_MS);
+      const settledAt = Date.now();
+
+      const { requests } = await simulator<{ requests: SimulatorRequest[] }>("GET", "requests");
+      const simulatorStats = await simulator<{ maxInAnySecond: { all: number; admitted: number } }>("GET", "stats");
+      const failed = requests.filter((request) => request.outcome !== "ok");
+      const bound = Math.ceil(ORDERS / BATCH_SIZE) * 2 + failed.length;
+      const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      const pauses = stalls([...creates, ...updates]);
+      // seq:kind size, `!` for a failed request: e.g. 7:c100! 8:u64
+      const log = requests.map((r) => `${r.seq}:${kindOf(r)[0]}${r.body.orders?.length ?? 0}${r.outcome === "ok" ? "" : "!"}`);
+      const partial = log.filter((_, index) => (requests[index]!.body.orders?.length ?? 0) < BATCH_SIZE);
+      console.log(
+        `outbox load: ${requests.length} upstream requests, ${failed.length} failed, bound ${bound} ` +
+          `(${Math.ceil(ORDERS / BATCH_SIZE) * 2} + ${failed.length}); partial batches: ${partial.join(" ") || "none"}; ` +
+          `${seconds(settledAt - started)} in all: creates accepted in ${seconds(creates.at(-1)! - started)}, ` +
+          `updates in ${seconds(updates.at(-1)! - creates.at(-1)!)}, all delivered ${seconds(settledAt - updates.at(-1)!)} later; ` +
+          `at most ${simulatorStats.maxInAnySecond.all} requests in a second; ${pauses.length} pauses of over ${LINGER_MS} ms ` +
+          `between accepted calls (longest ${Math.max(0, ...pauses)} ms)\n  requests: ${log.join(" ")}`,
+      );
+
+      expect(stats).toMatchObject({ delivered: 2 * ORDERS, dead: 0, paused: null });
+
+      // What Calltouch applied of each order: its successful creates and updates, in arrival order.
+      const applied = new Map<string, string[]>();
+      for (const request of requests) {
+        const orders = request.body.orders ?? [];
+        expect(orders.length, `request ${request.seq}`).toBeLessThanOrEqual(BATCH_SIZE);
+        if (request.outcome !== "ok") continue;
+        const items = request.response.data?.orders ?? [];
+        expect(items, `answer of request ${request.seq}`).toHaveLength(orders.length);
+        orders.forEach((order, index) => {
+          if (items[index]!.error) return;
+          const seen = applied.get(order.orderNumber) ?? [];
+          seen.push(`${kindOf(request)} ${order.status}`);
+          applied.set(order.orderNumber, seen);
+        });
+      }
+      const wrong = orderNumbers.filter((orderNumber) => {
+        const seen = applied.get(orderNumber);
+        return seen?.length !== 2 || seen[0] !== "create created" || seen[1] !== "update updated";
+      });
+      expect(
+        wrong.map((orderNumber) => `${orderNumber}: ${JSON.stringify(applied.get(orderNumber) ?? [])}`),
+        "orders not applied as exactly one create, then one update",
+      ).toEqual([]);
+
+      expect(simulatorStats.maxInAnySecond.all).toBeLessThanOrEqual(REQUESTS_PER_SECOND);
+      expect(failed.length, "the seeded 20 % failures must have played").toBeGreaterThan(0);
+      expect(requests.length, `upstream requests; partial batches: ${partial.join(" ")}`).toBeLessThanOrEqual(bound);
+    },
+    // Starting the dev servers is the hook's; accepting and delivering 4,000 changes takes about half a minute.
+    SETTLE_TIMEOUT_MS + 60_000,
+  );
+});
