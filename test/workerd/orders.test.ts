@@ -3,7 +3,13 @@ import { memoExampleOrder } from "@calltouch-gateway/contract";
 import { TRPCClientError } from "@trpc/client";
 import { reset } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { SIMULATOR_SITE_ID, SIMULATOR_TOKEN, TEST_API_KEY } from "../../worker/test/constants";
+import {
+  MAX_ORDERS_PER_CALL,
+  SIMULATOR_SITE_ID,
+  SIMULATOR_TOKEN,
+  SIMULATOR_URL,
+  TEST_API_KEY,
+} from "../../worker/test/constants";
 import { simulator } from "../../worker/test/simulator";
 import { callGateway, gateway, responses, settle } from "./gateway";
 
@@ -109,6 +115,35 @@ describe("orders.create", () => {
       ["create", "create"],
       ["create", "update"],
     ]);
+  });
+
+  it("retries a create that Calltouch answers 'already exists' as an update", async () => {
+    // The deal was created in Calltouch by someone else: the gateway's ledger does not know it.
+    const elsewhere = await fetch(`${SIMULATOR_URL}${createPath}`, {
+      method: "POST",
+      headers: { "access-token": SIMULATOR_TOKEN, siteid: SIMULATOR_SITE_ID, "content-type": "application/json" },
+      body: JSON.stringify({
+        crm: "another-integration",
+        orders: [{ orderNumber: "made-elsewhere", status: "Новая", orderDate: "01-02-2026 10:00:00", statusDate: "01-02-2026 10:00:00", matching: [{ type: "withoutSource" }] }],
+      }),
+    });
+    expect(elsewhere.status).toBe(200);
+
+    const { receipts } = await gateway().orders.create.mutate({ orders: [{ orderNumber: "made-elsewhere", status: "Оплачена" }], wait: 10_000 });
+
+    expect(receipts[0]).toMatchObject({ state: "delivered", attempts: 1 });
+    const [, refused, retried] = await simulator.requests();
+    expect(refused!.response.data.orders[0].error).toMatch(/already exists/);
+    expect(retried!.path).toBe(updatePath);
+    expect(retried!.body.orders[0]).toMatchObject({ orderNumber: "made-elsewhere", status: "Оплачена" });
+  });
+
+  it(`refuses more than MAX_ORDERS_PER_CALL (${MAX_ORDERS_PER_CALL} here) orders with 413, storing nothing`, async () => {
+    const orders = Array.from({ length: MAX_ORDERS_PER_CALL + 1 }, (_, i) => ({ orderNumber: `many-${i}` }));
+    const response = await callGateway("http://gateway.test/trpc/orders.create", post(orders));
+
+    expect(response.status).toBe(413);
+    expect((await gateway().deliveries.stats.query()).queued).toBe(0);
   });
 });
 

@@ -22,3 +22,5 @@ export const SIMULATOR_SITE_ID = "12345";
 export const OTHER_SITE_ID = "67890";
 /** Requests per key per minute in tests (production's default is 600). */
 export const KEY_RATE_LIMIT = 1000;
+/** Orders per call in tests (production's default is the contract's 1000). */
+export const MAX_ORDERS_PER_CALL = 300;

@@ -65,6 +65,8 @@ export async function gatewayPoolOptions(): Promise<PoolOptions> {
         PAUSE_PROBE_MS: "1000",
         BATCH_LINGER_MS: "20",
         API_KEYS: JSON.stringify(API_KEYS),
+        // Below the contract's 1000, so that the setting's own refusal shows.
+        MAX_ORDERS_PER_CALL: String(test.MAX_ORDERS_PER_CALL),
       },
       ratelimits: {
         KEY_RATE_LIMITER: { namespace_id: "1001", simple: { limit: test.KEY_RATE_LIMIT, period: 60 } },
