@@ -147,6 +147,31 @@ describe("orders.create", () => {
   });
 });
 
+describe("orders.validate", () => {
+  it("shows exactly the Calltouch order that is then sent, and stores nothing", async () => {
+    const client = gateway();
+    const dryRun = await client.orders.validate.mutate({ create: memoExampleOrder });
+    expect((await client.deliveries.stats.query()).queued).toBe(0);
+
+    await client.orders.create.mutate({ orders: [memoExampleOrder], wait: 10_000 });
+
+    const [sent] = await simulator.requests();
+    expect(dryRun).toEqual({ orders: [{ orderNumber: memoExampleOrder.orderNumber, sentAs: "create", calltouch: sent!.body.orders[0] }] });
+    // Now the ledger knows the deal: a second create would go as an update.
+    const again = await client.orders.validate.mutate({ create: { ...memoExampleOrder, comment: "again" } });
+    expect(again.orders[0]).toMatchObject({ sentAs: "update", calltouch: { addNewComment: { text: "again" } } });
+    expect(again.orders[0]!.calltouch).not.toHaveProperty("matching");
+  });
+
+  it("refuses what the call would refuse, naming the field", async () => {
+    const error = await gateway()
+      .orders.validate.mutate({ update: { orderNumber: "x", phones: ["12"] } })
+      .catch((caught: unknown) => caught);
+
+    expect(fieldErrorsOf(error)!.map((fieldError) => fieldError.field)).toEqual(["update.phones[0]"]);
+  });
+});
+
 describe("orders.update", () => {
   it("sends only the fields given, in update's wire shape, and reports an unknown order's refusal", async () => {
     const client = gateway();

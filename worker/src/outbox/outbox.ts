@@ -1,16 +1,11 @@
-import {
-  compileCreate,
-  compileCreateAsUpdate,
-  compileUpdate,
-  type OrderCreate,
-  type OrderUpdate,
-} from "@calltouch-gateway/contract";
+import type { OrderCreate, OrderUpdate } from "@calltouch-gateway/contract";
 import { DurableObject } from "cloudflare:workers";
 import { type CalltouchClient, calltouchClientFor, type ChangeKind, type OrderResult, type WireOrder } from "../calltouch/client";
 import { CalltouchError } from "../calltouch/errors";
 import { log } from "../log";
 import { memo } from "../memo";
 import { readSettings, type Settings, type SiteSettings, siteSettings } from "../settings";
+import { compileChange, sendAs } from "./compile";
 import { RateLimiter } from "./rate-limiter";
 import { retryDelay } from "./retry";
 import { OutboxStore, type PendingChange } from "./store";
@@ -145,6 +140,11 @@ export class Outbox extends DurableObject<Env> {
     return this.store.status(orderNumbers);
   }
 
+  /** Which of these deals Calltouch holds, as far as the ledger knows: creates of them go as updates. */
+  known(orderNumbers: string[]): string[] {
+    return orderNumbers.filter((orderNumber) => this.store.isKnown(orderNumber));
+  }
+
   // --- operators ---
 
   list(state: ChangeState, limit: number, after: number): ChangeRecord[] {
@@ -259,29 +259,24 @@ export class Outbox extends DurableObject<Env> {
     const ready = this.store.ready(now, batchSize * 5);
     const first = ready[0];
     if (!first) return undefined;
-    if (first.solo) return { sentAs: sendAs(first), changes: [first], lingerMs: 0 };
+    if (first.solo) return { sentAs: sendAsOf(first), changes: [first], lingerMs: 0 };
     const byKind = Map.groupBy(
       ready.filter((change) => !change.solo),
-      sendAs,
+      sendAsOf,
     );
     const batchOf = (sentAs: ChangeKind) => {
       const changes = (byKind.get(sentAs) ?? []).slice(0, batchSize);
       return { sentAs, changes, lingerMs: lingerFor(changes, batchSize, linger, now) };
     };
-    const oldest = batchOf(sendAs(first));
+    const oldest = batchOf(sendAsOf(first));
     const other = batchOf(oldest.sentAs === "create" ? "update" : "create");
     return oldest.lingerMs > 0 && other.changes.length > oldest.changes.length ? other : oldest;
   }
 
   private compile(batch: { sentAs: ChangeKind; changes: PendingChange[] }, { calltouch }: Settings): WireOrder<ChangeKind>[] {
-    return batch.changes.map((change) => {
-      const order = JSON.parse(change.input);
-      const acceptedAt = new Date(change.acceptedAt);
-      if (change.kind === "update") return compileUpdate(order as OrderUpdate, calltouch, acceptedAt);
-      return batch.sentAs === "create"
-        ? compileCreate(order as OrderCreate, calltouch, acceptedAt)
-        : compileCreateAsUpdate(order as OrderCreate, calltouch, acceptedAt);
-    });
+    return batch.changes.map((change) =>
+      compileChange(change.kind, batch.sentAs, JSON.parse(change.input), calltouch, new Date(change.acceptedAt)),
+    );
   }
 
   private async send(
@@ -440,8 +435,8 @@ function lingerFor(changes: readonly PendingChange[], batchSize: number, linger:
   return Math.max(0, until - now);
 }
 
-function sendAs(change: PendingChange): ChangeKind {
-  return change.kind === "create" && !change.known ? "create" : "update";
+function sendAsOf(change: PendingChange): ChangeKind {
+  return sendAs(change.kind, change.known);
 }
 
 async function sha256Hex(text: string): Promise<string> {

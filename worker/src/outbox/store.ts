@@ -151,6 +151,10 @@ export class OutboxStore {
     );
   }
 
+  isKnown(orderNumber: string): boolean {
+    return this.sql.exec("SELECT 1 FROM ledger WHERE order_number = ?", orderNumber).toArray().length > 0;
+  }
+
   dead(id: number, error: string, now: number): void {
     this.sql.exec("UPDATE changes SET state = 'dead', error = ?, settled_at = ? WHERE id = ?", error, now, id);
   }

@@ -9,6 +9,7 @@ import {
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { ChangeKind } from "../../calltouch/client";
+import { compileChange, sendAs } from "../../outbox/compile";
 import { outboxOf } from "../../outbox/site";
 import type { Receipt } from "../../outbox/types";
 import { type Context, router, scopedProcedure } from "../trpc";
@@ -51,6 +52,28 @@ async function accept<T extends OrderCreate | OrderUpdate>(
   return { receipts: result.receipts };
 }
 
+/**
+ * The Calltouch orders a call would become, now, without storing or sending anything: the same rules as
+ * the call itself (validation, defaults, the ledger's create-as-update), compiled by the same code.
+ */
+async function preview<T extends OrderCreate | OrderUpdate>(
+  ctx: Context & { principal: NonNullable<Context["principal"]> },
+  kind: ChangeKind,
+  input: T | T[] | Call<T>,
+) {
+  const { orders } = toCall(input);
+  const known = new Set(
+    kind === "create" ? await outboxOf(ctx.env, ctx.principal.site).known(orders.map((order) => order.orderNumber)) : [],
+  );
+  const now = new Date();
+  return {
+    orders: orders.map((order) => {
+      const sentAs = sendAs(kind, known.has(order.orderNumber));
+      return { orderNumber: order.orderNumber, sentAs, calltouch: compileChange(kind, sentAs, order, ctx.settings.calltouch, now) };
+    }),
+  };
+}
+
 /** Deals: create them at their first stage, update them at every later change, and follow them. */
 export const ordersRouter = router({
   /**
@@ -61,6 +84,15 @@ export const ordersRouter = router({
 
   /** Accepts changes of one deal or up to 1000 (only the fields given change); a receipt per deal. */
   update: scopedProcedure("orders:write").input(ordersUpdateInput).mutation(({ input, ctx }) => accept(ctx, "update", input)),
+
+  /**
+   * A dry run of `create` (`{ create: input }`) or `update` (`{ update: input }`): the Calltouch JSON each
+   * order would be sent as (and whether as a create or an update), or the same 400 the call would get.
+   * A mutation although it changes nothing: a thousand orders do not fit in a query's URL.
+   */
+  validate: scopedProcedure("orders:write")
+    .input(z.union([z.strictObject({ create: ordersCreateInput }), z.strictObject({ update: ordersUpdateInput })]))
+    .mutation(({ input, ctx }) => ("create" in input ? preview(ctx, "create", input.create) : preview(ctx, "update", input.update))),
 
   /** What became of each deal: the state of its latest change, Calltouch's id, and its history. */
   status: scopedProcedure("orders:read")
