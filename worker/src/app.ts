@@ -3,6 +3,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { authenticate } from "./auth/api-key";
+import { dropIn } from "./dropin/route";
 import { forms } from "./forms/route";
 import { log } from "./log";
 import { memo } from "./memo";
@@ -59,6 +60,7 @@ app.all("/trpc/*", async (c) => {
 });
 
 app.route("/forms", forms);
+app.route("/lead-service/v1/api/client-order", dropIn);
 
 app.notFound((c) => c.json({ error: { message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
 

@@ -28,6 +28,8 @@ export interface Settings {
     retry: RetrySchedule;
     /** The longest a call's `wait` may hold its answer. */
     maxWaitMs: number;
+    /** How long the Calltouch drop-in holds its answer for Calltouch's ids. */
+    dropInWaitMs: number;
     /** How often a paused site tries Calltouch again on its own (a changed token resumes it at once). */
     pauseProbeMs: number;
     /** How long delivered changes and idempotency keys are kept. */
@@ -84,6 +86,7 @@ const envSchema = z.object({
   RETRY_MAX_MS: integer("RETRY_MAX_MS", 300_000, 10, 86_400_000),
   RETRY_GIVE_UP_MS: integer("RETRY_GIVE_UP_MS", 86_400_000, 1000, 30 * 86_400_000),
   WAIT_MAX_MS: integer("WAIT_MAX_MS", 30_000, 0, MAX_WAIT_MS),
+  DROP_IN_WAIT_MS: integer("DROP_IN_WAIT_MS", 10_000, 0, MAX_WAIT_MS),
   PAUSE_PROBE_MS: integer("PAUSE_PROBE_MS", 300_000, 1000, 86_400_000),
   RETENTION_DAYS: integer("RETENTION_DAYS", 7, 1, 365),
   BATCH_LINGER_MS: integer("BATCH_LINGER_MS", 200, 0, 10_000),
@@ -158,6 +161,7 @@ function parse(env: object): SettingsResult {
       delivery: {
         retry: { baseMs: vars.RETRY_BASE_MS, maxMs: vars.RETRY_MAX_MS, giveUpMs: vars.RETRY_GIVE_UP_MS },
         maxWaitMs: vars.WAIT_MAX_MS,
+        dropInWaitMs: vars.DROP_IN_WAIT_MS,
         pauseProbeMs: vars.PAUSE_PROBE_MS,
         retentionMs: vars.RETENTION_DAYS * 86_400_000,
         lingerMs: vars.BATCH_LINGER_MS,

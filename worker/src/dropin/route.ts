@@ -1,0 +1,94 @@
+import { type FieldError, orderCreateInput, orderUpdateInput, toFieldErrors } from "@calltouch-gateway/contract";
+import { type Context, Hono } from "hono";
+import { allows } from "../auth/api-key";
+import { findKey } from "../auth/keys";
+import type { ChangeKind } from "../calltouch/client";
+import { outboxOf } from "../outbox/site";
+import type { Receipt } from "../outbox/types";
+import type { Settings } from "../settings";
+import { calltouchField, fromCalltouch } from "./wire-input";
+
+type DropInEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string } };
+
+const schemas = { create: orderCreateInput, update: orderUpdateInput } as const;
+
+/**
+ * Calltouch's own deals API, answered by the gateway: an integration that already speaks Calltouch
+ * switches by changing its base URL and putting a gateway key where the Calltouch token was
+ * (`Access-Token`). Its deals go through the outbox like any other (batching, order, retries); the
+ * answer waits for delivery up to `DROP_IN_WAIT_MS`, so that the integration gets Calltouch's ids as it
+ * expects, and otherwise says the deal is queued.
+ */
+export const dropIn = new Hono<DropInEnv>();
+
+dropIn.post("/:kind{create|update}", async (c) => {
+  const kind = c.req.param("kind") as ChangeKind;
+  const settings = c.get("settings");
+  const token = c.req.header("access-token") ?? c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
+  const key = token ? await findKey(token, settings.keys) : undefined;
+  if (key?.type !== "secret") return calltouchError(c, 401, "UNAUTHORIZED", "Access-Token is not a key of this gateway");
+  const principal = { keyId: key.id, scopes: key.scopes, site: key.site };
+  if (!allows(principal, "orders:write")) return calltouchError(c, 403, "FORBIDDEN", "this key lacks the orders:write scope");
+  const siteId = c.req.header("siteid");
+  if (siteId !== undefined && siteId !== key.site) {
+    return calltouchError(c, 403, "FORBIDDEN", `this key sends to site ${key.site}, not ${siteId}`);
+  }
+  if (!(await c.env.KEY_RATE_LIMITER.limit({ key: key.id })).success) {
+    c.header("Retry-After", "60");
+    return calltouchError(c, 429, "LIMIT_EXCEEDED", "too many requests for this key; retry in a minute");
+  }
+
+  const body = await c.req.json().catch(() => undefined);
+  const parsed = readBody(kind, body, settings.maxOrdersPerCall);
+  if (!parsed.ok) return c.json({ data: { validationErrorData: parsed.errors } }, 400);
+
+  const result = await outboxOf(c.env, key.site).enqueue({
+    site: key.site,
+    kind,
+    orders: parsed.orders,
+    requestId: c.get("requestId"),
+    caller: key.id,
+    ...(c.req.header("idempotency-key") ? { idempotencyKey: c.req.header("idempotency-key")! } : {}),
+    waitMs: settings.delivery.dropInWaitMs,
+  });
+  if (!result.ok) return calltouchError(c, 409, "CONFLICT", result.conflict);
+  return c.json({ data: { orders: result.receipts.map(calltouchItem) } });
+});
+
+/** The body in Calltouch's format, validated by the contract's rules, or Calltouch-style validation errors. */
+function readBody(kind: ChangeKind, body: unknown, maxOrders: number) {
+  const errors: { field: string; message: string }[] = [];
+  const root = body as { crm?: unknown; orders?: unknown } | undefined;
+  if (typeof root !== "object" || root === null) return { ok: false as const, errors: [{ field: "", message: "the body must be a JSON object" }] };
+  if (kind === "create" && (typeof root.crm !== "string" || root.crm.trim() === "")) {
+    errors.push({ field: "crm", message: "required: the name of the CRM" });
+  }
+  if (!Array.isArray(root.orders) || root.orders.length === 0 || root.orders.length > maxOrders) {
+    errors.push({ field: "orders", message: `must be a list of 1 to ${maxOrders} orders` });
+    return { ok: false as const, errors };
+  }
+  const orders = root.orders.map((order, index) => {
+    const result = schemas[kind].safeParse(fromCalltouch(kind, order));
+    if (!result.success) errors.push(...toFieldErrors(result.error).map((error) => wireError(kind, index, error)));
+    return result.data!;
+  });
+  return errors.length > 0 ? { ok: false as const, errors } : { ok: true as const, orders };
+}
+
+function wireError(kind: ChangeKind, index: number, error: FieldError) {
+  const [head, ...rest] = error.field.split(/(?=[.[])/);
+  return { field: `orders[${index}].${calltouchField(kind, head ?? "")}${rest.join("")}`, message: error.message };
+}
+
+/** A receipt in the shape of Calltouch's answer items: the id once delivered, the error once dead. */
+function calltouchItem(receipt: Receipt) {
+  if (receipt.state === "delivered") {
+    return { orderNumber: receipt.orderNumber, ...(receipt.calltouchOrderId === undefined ? {} : { calltouchOrderId: receipt.calltouchOrderId }) };
+  }
+  if (receipt.state === "dead") return { orderNumber: receipt.orderNumber, error: receipt.error };
+  return { orderNumber: receipt.orderNumber, changeId: receipt.changeId, state: receipt.state };
+}
+
+function calltouchError(c: Context<DropInEnv>, status: 401 | 403 | 409 | 429, code: string, message: string) {
+  return c.json({ data: null, error: { code, message } }, status);
+}
