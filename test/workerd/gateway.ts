@@ -29,3 +29,16 @@ export async function settle(client = gateway(OBSERVER_KEY), timeoutMs = 30_000)
     await scheduler.wait(50);
   }
 }
+
+/**
+ * Sends until a rate limiter answers 429, and answers that refusal with how many went before it. The
+ * limiters count per wall-clock window, so a burst that crosses into the next window starts over: with
+ * a limit of `limit`, the first refusal comes after at least `limit` requests and at most `2 × limit`.
+ */
+export async function firstRefusal<R extends { status: number }>(limit: number, send: () => Promise<R>): Promise<{ before: number; refusal: R }> {
+  for (let before = 0; before <= 2 * limit; before++) {
+    const response = await send();
+    if (response.status === 429) return { before, refusal: response };
+  }
+  throw new Error(`no 429 after ${2 * limit + 1} requests: the limit is not enforced`);
+}

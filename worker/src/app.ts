@@ -7,6 +7,8 @@ import { dropIn } from "./dropin/route";
 import { forms } from "./forms/route";
 import { log } from "./log";
 import { memo } from "./memo";
+import { docs } from "./rest/docs";
+import { rest } from "./rest/route";
 import { readSettings, type Settings } from "./settings";
 import { appRouter } from "./trpc/router";
 
@@ -22,6 +24,9 @@ app.get("/health", (c) => {
     ? c.json({ status: "ok" })
     : c.json({ status: "misconfigured", problems: result.problems }, 503);
 });
+
+// The API's description is public and needs no settings: `/openapi.json` and its reference page `/docs`.
+app.route("/", docs);
 
 // Everything below needs working settings; a misconfigured gateway says so in its logs and /health.
 app.use("*", async (c, next) => {
@@ -60,6 +65,7 @@ app.all("/trpc/*", async (c) => {
 });
 
 app.route("/forms", forms);
+app.route("/v1", rest);
 app.route("/lead-service/v1/api/client-order", dropIn);
 
 app.notFound((c) => c.json({ error: { message: `No route for ${c.req.method} ${c.req.path}` } }, 404));

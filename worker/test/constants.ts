@@ -6,6 +6,8 @@ export const WRITER_KEY = "writer-key"; // orders:write, site 12345
 export const READER_KEY = "reader-key"; // orders:read, site 12345
 export const OTHER_SITE_KEY = "other-site-key"; // admin, site 67890
 export const BURST_KEY = "burst-key"; // orders:write, for the rate-limit test
+/** Its own key, because rate limits outlive a test file: spending BURST_KEY's would break access.test.ts. */
+export const REST_BURST_KEY = "rest-burst-key"; // orders:write, for the REST rate-limit test
 /** Polls delivery stats, so that waiting in tests does not spend other keys' rate limits. */
 export const OBSERVER_KEY = "observer-key"; // orders:read, site 12345
 

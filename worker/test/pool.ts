@@ -24,6 +24,7 @@ const API_KEYS = {
     secret("test-reader", test.READER_KEY, ["orders:read"]),
     secret("test-other-site", test.OTHER_SITE_KEY, ["admin"], test.OTHER_SITE_ID),
     secret("test-burst", test.BURST_KEY, ["orders:write"]),
+    secret("test-rest-burst", test.REST_BURST_KEY, ["orders:write"]),
     secret("test-observer", test.OBSERVER_KEY, ["orders:read"]),
     {
       ...form,

@@ -37,3 +37,19 @@ function principalOf(entry: SecretKey): Principal {
 export function allows(principal: Principal, scope: Scope): boolean {
   return principal.scopes.includes("admin") || principal.scopes.includes(scope);
 }
+
+/**
+ * What a caller whose key lacks `scope` is told, by tRPC and REST alike.
+ *
+ * @example lacksScopeMessage("orders:write") // "This API key lacks the orders:write scope"
+ */
+export function lacksScopeMessage(scope: Scope): string {
+  return `This API key lacks the ${scope} scope`;
+}
+
+/**
+ * What a caller without a valid secret key is told, by tRPC and REST alike.
+ *
+ * @example if (!principal) return c.json({ error: { message: UNAUTHORIZED_MESSAGE } }, 401);
+ */
+export const UNAUTHORIZED_MESSAGE = "A valid API key is required: send `Authorization: Bearer <key>`";

@@ -2,6 +2,7 @@ import { type FieldError, orderCreateInput, orderUpdateInput, toFieldErrors } fr
 import { type Context, Hono } from "hono";
 import { allows } from "../auth/api-key";
 import { findKey } from "../auth/keys";
+import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";
 import type { ChangeKind } from "../calltouch/client";
 import { outboxOf } from "../outbox/site";
 import type { Receipt } from "../outbox/types";
@@ -33,9 +34,9 @@ dropIn.post("/:kind{create|update}", async (c) => {
   if (siteId !== undefined && siteId !== key.site) {
     return calltouchError(c, 403, "FORBIDDEN", `this key sends to site ${key.site}, not ${siteId}`);
   }
-  if (!(await c.env.KEY_RATE_LIMITER.limit({ key: key.id })).success) {
-    c.header("Retry-After", "60");
-    return calltouchError(c, 429, "LIMIT_EXCEEDED", "too many requests for this key; retry in a minute");
+  if (!(await withinKeyRateLimit(c.env, principal))) {
+    c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+    return calltouchError(c, 429, "LIMIT_EXCEEDED", RATE_LIMITED_MESSAGE);
   }
 
   const body = await c.req.json().catch(() => undefined);

@@ -7,8 +7,10 @@
 import { type FieldError, toFieldErrors } from "@calltouch-gateway/contract";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { allows, type Principal } from "../auth/api-key";
+import { allows, lacksScopeMessage, type Principal, UNAUTHORIZED_MESSAGE } from "../auth/api-key";
 import type { Scope } from "../auth/keys";
+import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";
+import { invalidInputMessage } from "../orders/accept";
 import type { Settings } from "../settings";
 
 // 1. CONTEXT
@@ -50,7 +52,7 @@ const t = initTRPC.context<Context>().create({
       // Whatever failed inside stays in the logs; the caller gets the id to quote.
       message = `Internal error; quote request id ${requestId ?? "unknown"} when reporting it`;
     } else if (fieldErrors) {
-      message = `Invalid input: ${fieldErrors.map((f) => `${f.field || "(root)"}: ${f.message}`).join("; ")}`;
+      message = invalidInputMessage(fieldErrors);
     }
     return {
       code: shape.code,
@@ -76,15 +78,11 @@ export const publicProcedure = t.procedure;
 /** Needs a valid secret API key (`Authorization: Bearer <key>`) within its rate limit. */
 export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   if (!ctx.principal) {
-    throw new TRPCError({
-      code: "UNAUTHORIZED",
-      message: "A valid API key is required: send `Authorization: Bearer <key>`",
-    });
+    throw new TRPCError({ code: "UNAUTHORIZED", message: UNAUTHORIZED_MESSAGE });
   }
-  const { success } = await ctx.env.KEY_RATE_LIMITER.limit({ key: ctx.principal.keyId });
-  if (!success) {
-    ctx.resHeaders.set("Retry-After", "60");
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many requests for this API key; retry in a minute" });
+  if (!(await withinKeyRateLimit(ctx.env, ctx.principal))) {
+    ctx.resHeaders.set("Retry-After", String(RETRY_AFTER_SECONDS));
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: RATE_LIMITED_MESSAGE });
   }
   return next({ ctx: { principal: ctx.principal } });
 });
@@ -97,7 +95,7 @@ export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
 export function scopedProcedure(scope: Scope) {
   return authedProcedure.use(({ ctx, next }) => {
     if (!allows(ctx.principal, scope)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the ${scope} scope` });
+      throw new TRPCError({ code: "FORBIDDEN", message: lacksScopeMessage(scope) });
     }
     return next();
   });

@@ -1,77 +1,19 @@
-import {
-  type Call,
-  type OrderCreate,
-  type OrderUpdate,
-  ordersCreateInput,
-  ordersUpdateInput,
-  toCall,
-} from "@calltouch-gateway/contract";
+import { ordersCreateInput, ordersUpdateInput } from "@calltouch-gateway/contract";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import type { ChangeKind } from "../../calltouch/client";
-import { compileChange, sendAs } from "../../outbox/compile";
-import { outboxOf } from "../../outbox/site";
-import type { Receipt } from "../../outbox/types";
-import { type Context, router, scopedProcedure } from "../trpc";
+import { dryRunInput } from "../../orders/inputs";
+import { accept, dryRun, type Outcome, type OrderFailure, statusOf } from "../../orders/accept";
+import { router, scopedProcedure } from "../trpc";
 
-const idempotencyKey = z
-  .string()
-  .trim()
-  .min(1)
-  .max(255, "the Idempotency-Key header must be at most 255 characters")
-  .optional();
+const CODES = { invalid: "BAD_REQUEST", too_large: "PAYLOAD_TOO_LARGE", conflict: "CONFLICT" } as const satisfies Record<
+  OrderFailure["kind"],
+  TRPCError["code"]
+>;
 
-/**
- * Stores the changes of one call in the site's outbox and answers a receipt per order, in input order.
- * Every way into the gateway ends here.
- */
-async function accept<T extends OrderCreate | OrderUpdate>(
-  ctx: Context & { principal: NonNullable<Context["principal"]> },
-  kind: ChangeKind,
-  input: T | T[] | Call<T>,
-): Promise<{ receipts: Receipt[] }> {
-  const key = idempotencyKey.safeParse(ctx.idempotencyKey);
-  if (!key.success) throw new TRPCError({ code: "BAD_REQUEST", message: key.error.issues[0]!.message });
-  const call = toCall(input);
-  if (call.orders.length > ctx.settings.maxOrdersPerCall) {
-    throw new TRPCError({
-      code: "PAYLOAD_TOO_LARGE",
-      message: `At most ${ctx.settings.maxOrdersPerCall} orders per call; this one has ${call.orders.length}`,
-    });
-  }
-  const result = await outboxOf(ctx.env, ctx.principal.site).enqueue({
-    site: ctx.principal.site,
-    kind,
-    orders: call.orders,
-    requestId: ctx.requestId,
-    caller: ctx.principal.keyId,
-    ...(key.data === undefined ? {} : { idempotencyKey: key.data }),
-    ...(call.wait === undefined ? {} : { waitMs: call.wait }),
-  });
-  if (!result.ok) throw new TRPCError({ code: "CONFLICT", message: result.conflict });
-  return { receipts: result.receipts };
-}
-
-/**
- * The Calltouch orders a call would become, now, without storing or sending anything: the same rules as
- * the call itself (validation, defaults, the ledger's create-as-update), compiled by the same code.
- */
-async function preview<T extends OrderCreate | OrderUpdate>(
-  ctx: Context & { principal: NonNullable<Context["principal"]> },
-  kind: ChangeKind,
-  input: T | T[] | Call<T>,
-) {
-  const { orders } = toCall(input);
-  const known = new Set(
-    kind === "create" ? await outboxOf(ctx.env, ctx.principal.site).known(orders.map((order) => order.orderNumber)) : [],
-  );
-  const now = new Date();
-  return {
-    orders: orders.map((order) => {
-      const sentAs = sendAs(kind, known.has(order.orderNumber));
-      return { orderNumber: order.orderNumber, sentAs, calltouch: compileChange(kind, sentAs, order, ctx.settings.calltouch, now) };
-    }),
-  };
+/** The result of an order function, or its failure thrown as the matching tRPC error. */
+function orThrow<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) throw new TRPCError({ code: CODES[outcome.failure.kind], message: outcome.failure.message });
+  return outcome.value;
 }
 
 /** Deals: create them at their first stage, update them at every later change, and follow them. */
@@ -80,10 +22,14 @@ export const ordersRouter = router({
    * Accepts one deal or up to 1000 for creation; answers a receipt per deal (state `queued`, or later
    * states when the call asked to `wait`).
    */
-  create: scopedProcedure("orders:write").input(ordersCreateInput).mutation(({ input, ctx }) => accept(ctx, "create", input)),
+  create: scopedProcedure("orders:write")
+    .input(ordersCreateInput)
+    .mutation(async ({ input, ctx }) => orThrow(await accept(ctx, "create", input))),
 
   /** Accepts changes of one deal or up to 1000 (only the fields given change); a receipt per deal. */
-  update: scopedProcedure("orders:write").input(ordersUpdateInput).mutation(({ input, ctx }) => accept(ctx, "update", input)),
+  update: scopedProcedure("orders:write")
+    .input(ordersUpdateInput)
+    .mutation(async ({ input, ctx }) => orThrow(await accept(ctx, "update", input))),
 
   /**
    * A dry run of `create` (`{ create: input }`) or `update` (`{ update: input }`): the Calltouch JSON each
@@ -91,13 +37,11 @@ export const ordersRouter = router({
    * A mutation although it changes nothing: a thousand orders do not fit in a query's URL.
    */
   validate: scopedProcedure("orders:write")
-    .input(z.union([z.strictObject({ create: ordersCreateInput }), z.strictObject({ update: ordersUpdateInput })]))
-    .mutation(({ input, ctx }) => ("create" in input ? preview(ctx, "create", input.create) : preview(ctx, "update", input.update))),
+    .input(dryRunInput)
+    .mutation(({ input, ctx }) => dryRun(ctx, input)),
 
   /** What became of each deal: the state of its latest change, Calltouch's id, and its history. */
   status: scopedProcedure("orders:read")
     .input(z.strictObject({ orderNumbers: z.array(z.string().trim().min(1).max(255)).min(1).max(1000) }))
-    .query(async ({ input, ctx }) => ({
-      orders: await outboxOf(ctx.env, ctx.principal.site).status(input.orderNumbers),
-    })),
+    .query(async ({ input, ctx }) => ({ orders: await statusOf(ctx, input.orderNumbers) })),
 });

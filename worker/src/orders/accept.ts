@@ -1,0 +1,141 @@
+/**
+ * What the gateway does with deals, whoever calls it: the tRPC procedures and the REST routes are thin
+ * adapters over these functions, so that both answer the same receipts and refuse the same calls. The
+ * functions answer typed failures instead of throwing, and each adapter says them in its own protocol.
+ */
+import { type Call, type FieldError, type OrderCreate, type OrderUpdate, toCall } from "@calltouch-gateway/contract";
+import { z } from "zod";
+import type { Principal } from "../auth/api-key";
+import type { ChangeKind } from "../calltouch/client";
+import { compileChange, sendAs } from "../outbox/compile";
+import { outboxOf } from "../outbox/site";
+import type { OrderStatus, Receipt } from "../outbox/types";
+import type { Settings } from "../settings";
+import type { dryRunInput } from "./inputs";
+
+/**
+ * What the order functions need to know of an authenticated call, whichever protocol carried it. tRPC's
+ * context is one as it is; REST builds one from the Hono context.
+ *
+ * @example const caller: OrderCaller = { env, settings, requestId, principal, idempotencyKey: c.req.header("idempotency-key") };
+ */
+export interface OrderCaller {
+  env: Env;
+  settings: Settings;
+  requestId: string;
+  principal: Principal;
+  /** The `Idempotency-Key` header of the call, if any. */
+  idempotencyKey: string | undefined;
+}
+
+/**
+ * Why a call was refused after its input passed the contract's schema. Each adapter maps the kind to its
+ * status: `invalid` 400, `too_large` 413, `conflict` 409.
+ *
+ * @example if (!outcome.ok && outcome.failure.kind === "conflict") return c.json({ error: { message: result.failure.message } }, 409);
+ */
+export interface OrderFailure {
+  kind: "invalid" | "too_large" | "conflict";
+  message: string;
+}
+
+/**
+ * A result or the reason there is none.
+ *
+ * @example const outcome: Outcome<{ receipts: Receipt[] }> = await accept(caller, "create", input); // outcome.value.receipts
+ */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: OrderFailure };
+
+/**
+ * The message of a 400 for invalid input, naming each field, for callers that only log the message.
+ *
+ * @example invalidInputMessage([{ path: ["revenue"], field: "revenue", message: "not an amount" }]) // "Invalid input: revenue: not an amount"
+ */
+export function invalidInputMessage(fieldErrors: readonly FieldError[]): string {
+  return `Invalid input: ${fieldErrors.map((f) => `${f.field || "(root)"}: ${f.message}`).join("; ")}`;
+}
+
+const idempotencyKey = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255, "the Idempotency-Key header must be at most 255 characters")
+  .optional();
+
+/**
+ * Stores the changes of one call in the site's outbox and answers a receipt per order, in input order.
+ * Every authenticated way into the gateway ends here. `input` is the contract's parsed input.
+ *
+ * @example
+ * const outcome = await accept(caller, "create", ordersCreateInput.parse(memoExampleOrder));
+ * if (outcome.ok) console.log(outcome.value.receipts[0].state); // "queued"
+ */
+export async function accept<T extends OrderCreate | OrderUpdate>(
+  caller: OrderCaller,
+  kind: ChangeKind,
+  input: T | T[] | Call<T>,
+): Promise<Outcome<{ receipts: Receipt[] }>> {
+  const key = idempotencyKey.safeParse(caller.idempotencyKey);
+  if (!key.success) return { ok: false, failure: { kind: "invalid", message: key.error.issues[0]!.message } };
+  const call = toCall(input);
+  if (call.orders.length > caller.settings.maxOrdersPerCall) {
+    return {
+      ok: false,
+      failure: {
+        kind: "too_large",
+        message: `At most ${caller.settings.maxOrdersPerCall} orders per call; this one has ${call.orders.length}`,
+      },
+    };
+  }
+  const { site, keyId } = caller.principal;
+  const result = await outboxOf(caller.env, site).enqueue({
+    site,
+    kind,
+    orders: call.orders,
+    requestId: caller.requestId,
+    caller: keyId,
+    ...(key.data === undefined ? {} : { idempotencyKey: key.data }),
+    ...(call.wait === undefined ? {} : { waitMs: call.wait }),
+  });
+  if (!result.ok) return { ok: false, failure: { kind: "conflict", message: result.conflict } };
+  return { ok: true, value: { receipts: result.receipts } };
+}
+
+/**
+ * The Calltouch orders a call would become, now, without storing or sending anything: the same rules as
+ * the call itself (validation, defaults, the ledger's create-as-update), compiled by the same code.
+ *
+ * @example const { orders } = await preview(caller, "create", ordersCreateInput.parse(memoExampleOrder)); // orders[0].sentAs === "create"
+ */
+export async function preview<T extends OrderCreate | OrderUpdate>(caller: OrderCaller, kind: ChangeKind, input: T | T[] | Call<T>) {
+  const { orders } = toCall(input);
+  const known = new Set(
+    kind === "create" ? await outboxOf(caller.env, caller.principal.site).known(orders.map((order) => order.orderNumber)) : [],
+  );
+  const now = new Date();
+  return {
+    orders: orders.map((order) => {
+      const sentAs = sendAs(kind, known.has(order.orderNumber));
+      return { orderNumber: order.orderNumber, sentAs, calltouch: compileChange(kind, sentAs, order, caller.settings.calltouch, now) };
+    }),
+  };
+}
+
+/**
+ * {@link preview} of a parsed {@link dryRunInput}: `orders.validate` and `POST /v1/orders:validate`.
+ *
+ * @example const { orders } = await dryRun(caller, dryRunInput.parse({ update: { orderNumber: "42", status: "Оплачено" } }));
+ */
+export function dryRun(caller: OrderCaller, input: z.output<typeof dryRunInput>) {
+  return "create" in input ? preview(caller, "create", input.create) : preview(caller, "update", input.update);
+}
+
+/**
+ * What became of each deal of the caller's site: the state of its latest change (`unknown` when the
+ * gateway never accepted one), Calltouch's id and its history.
+ *
+ * @example const [deal] = await statusOf(caller, ["42"]); // deal.state === "delivered"
+ */
+export function statusOf(caller: Pick<OrderCaller, "env" | "principal">, orderNumbers: string[]): Promise<OrderStatus[]> {
+  return outboxOf(caller.env, caller.principal.site).status(orderNumbers);
+}

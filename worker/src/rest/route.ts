@@ -1,0 +1,156 @@
+import { type FieldError, MAX_WAIT_MS, type OrderUpdate, orderUpdateInput, ordersCreateInput, toFieldErrors } from "@calltouch-gateway/contract";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import { allows, authenticate, lacksScopeMessage, type Principal, UNAUTHORIZED_MESSAGE } from "../auth/api-key";
+import type { Scope } from "../auth/keys";
+import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";
+import { dryRunInput } from "../orders/inputs";
+import { accept, dryRun, invalidInputMessage, type OrderCaller, type OrderFailure, type Outcome, statusOf } from "../orders/accept";
+import type { Receipt } from "../outbox/types";
+import type { Settings } from "../settings";
+
+type RestEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; principal: Principal } };
+type RestContext = Context<RestEnv>;
+
+/**
+ * The error body of every REST answer that is not a success; `fieldErrors` when the input was invalid,
+ * with the same paths as tRPC's `error.data.fieldErrors`.
+ *
+ * @example { error: { message: "Invalid input: phones[0]: not a valid phone number", requestId: "…", fieldErrors: [...] } }
+ */
+export interface RestError {
+  error: { message: string; requestId?: string; fieldErrors?: FieldError[] };
+}
+
+const STATUSES = { invalid: 400, too_large: 413, conflict: 409 } as const satisfies Record<OrderFailure["kind"], ContentfulStatusCode>;
+
+/**
+ * `/v1`: the deals API as plain REST, for callers that do not speak tRPC. Every route calls the same
+ * functions as its procedure (`worker/src/orders/accept.ts`) behind the same key, scope and rate limit,
+ * so the two protocols cannot drift apart; `/openapi.json` describes it.
+ *
+ * @example app.route("/v1", rest); // POST /v1/orders, PATCH|GET /v1/orders/{orderNumber}, POST /v1/orders:validate
+ */
+export const rest = new Hono<RestEnv>();
+
+rest.use("*", async (c, next) => {
+  const principal = await authenticate(c.req.header("authorization"), c.get("settings").keys);
+  if (!principal) return fail(c, 401, UNAUTHORIZED_MESSAGE);
+  if (!(await withinKeyRateLimit(c.env, principal))) {
+    c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+    return fail(c, 429, RATE_LIMITED_MESSAGE);
+  }
+  c.set("principal", principal);
+  await next();
+});
+
+rest.post("/orders", scoped("orders:write"), async (c) => {
+  const input = await parseBody(c, ordersCreateInput);
+  if (!input.ok) return input.response;
+  return answer(c, await accept(callerOf(c), "create", input.data), 201);
+});
+
+// A literal `:validate` (Google's custom-method style): Hono reads `:` as a parameter only at a segment's start.
+rest.post("/orders:validate", scoped("orders:write"), async (c) => {
+  const input = await parseBody(c, dryRunInput);
+  if (!input.ok) return input.response;
+  return c.json(await dryRun(callerOf(c), input.data), 200);
+});
+
+rest.patch("/orders/:orderNumber", scoped("orders:write"), async (c) => {
+  const body = await readJson(c);
+  if (!body.ok) return body.response;
+  const order = updateOf(c.req.param("orderNumber"), body.data);
+  const wait = waitParam.safeParse(c.req.query("wait"));
+  if (!order.success || !wait.success) {
+    return invalid(c, [
+      ...(order.success ? [] : order.errors),
+      ...(wait.success ? [] : [{ path: ["wait"], field: "wait", message: wait.error.issues[0]!.message }]),
+    ]);
+  }
+  const call = wait.data === undefined ? { orders: [order.data] } : { orders: [order.data], wait: wait.data };
+  return answer(c, await accept(callerOf(c), "update", call), 200);
+});
+
+rest.get("/orders/:orderNumber", scoped("orders:read"), async (c) => {
+  const orderNumber = c.req.param("orderNumber").trim();
+  const [status] = await statusOf(callerOf(c), [orderNumber]);
+  if (!status || status.state === "unknown") return fail(c, 404, `The gateway never accepted a change of deal ${orderNumber}`);
+  return c.json(status, 200);
+});
+
+/** `?wait=ms` of an update: the envelope's `wait` of `orders.update`, as a query parameter. */
+const waitParam = z
+  .string()
+  .regex(/^\d+$/, "wait is a whole number of milliseconds")
+  .transform(Number)
+  .pipe(z.int().max(MAX_WAIT_MS, `wait is at most ${MAX_WAIT_MS} ms`))
+  .optional();
+
+/**
+ * A PATCH body as the update of the deal its path names. The path is the deal's id, so the body need not
+ * repeat it; when it does, it must name the same deal (compared as the contract normalizes ids: `42` and
+ * `" 42"` are deal "42"), since a body that names another deal is a caller's mistake, not a choice.
+ */
+function updateOf(orderNumber: string, body: unknown): { success: true; data: OrderUpdate } | { success: false; errors: FieldError[] } {
+  const isOrder = typeof body === "object" && body !== null && !Array.isArray(body);
+  if (isOrder && "orderNumber" in body) {
+    const named = orderUpdateInput.shape.orderNumber.safeParse(body.orderNumber);
+    const path = orderUpdateInput.shape.orderNumber.safeParse(orderNumber);
+    if (named.success && path.success && named.data !== path.data) {
+      const message = `names deal ${named.data}, but the path names deal ${path.data}`;
+      return { success: false, errors: [{ path: ["orderNumber"], field: "orderNumber", message }] };
+    }
+  }
+  const order = orderUpdateInput.safeParse(isOrder ? { ...body, orderNumber } : body);
+  return order.success ? order : { success: false, errors: toFieldErrors(order.error) };
+}
+
+function scoped(scope: Scope): MiddlewareHandler<RestEnv> {
+  return async (c, next) => {
+    if (!allows(c.var.principal, scope)) return fail(c, 403, lacksScopeMessage(scope));
+    await next();
+  };
+}
+
+function callerOf(c: RestContext): OrderCaller {
+  return {
+    env: c.env,
+    settings: c.var.settings,
+    requestId: c.var.requestId,
+    principal: c.var.principal,
+    idempotencyKey: c.req.header("idempotency-key"),
+  };
+}
+
+type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
+
+async function readJson(c: RestContext): Promise<Parsed<unknown>> {
+  try {
+    return { ok: true, data: await c.req.json() };
+  } catch {
+    return { ok: false, response: invalid(c, [{ path: [], field: "", message: "send the body as JSON" }]) };
+  }
+}
+
+async function parseBody<T extends z.ZodType>(c: RestContext, schema: T): Promise<Parsed<z.output<T>>> {
+  const body = await readJson(c);
+  if (!body.ok) return body;
+  const parsed = schema.safeParse(body.data);
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, response: invalid(c, toFieldErrors(parsed.error)) };
+}
+
+function answer(c: RestContext, outcome: Outcome<{ receipts: Receipt[] }>, status: 200 | 201): Response {
+  if (!outcome.ok) return fail(c, STATUSES[outcome.failure.kind], outcome.failure.message);
+  return c.json(outcome.value, status);
+}
+
+function invalid(c: RestContext, fieldErrors: FieldError[]): Response {
+  return fail(c, 400, invalidInputMessage(fieldErrors), fieldErrors);
+}
+
+function fail(c: RestContext, status: ContentfulStatusCode, message: string, fieldErrors?: FieldError[]): Response {
+  const body: RestError = { error: { message, requestId: c.var.requestId, ...(fieldErrors ? { fieldErrors } : {}) } };
+  return c.json(body, status);
+}
