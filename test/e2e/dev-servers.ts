@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -15,29 +16,45 @@ export interface DevServers {
   stop(): Promise<void>;
 }
 
+/** A secret API key a test adds to the gateway's `API_KEYS`, on the example admin key's Calltouch site. */
+export interface TestKey {
+  /** The key's id, as logs show it. */
+  id: string;
+  /** The key itself, as callers send it. */
+  key: string;
+  scopes: string[];
+}
+
 export interface DevServerOptions {
   /** The vars file the gateway starts with (absolute, or relative to the repository); default `.dev.vars.example`. */
   vars?: string;
+  /**
+   * Secret keys to add to the vars' `API_KEYS`: each caller of a test with its own key, as separate
+   * integrations would be (one key may make 600 calls a minute).
+   */
+  keys?: TestKey[];
   /** The port of the examples' static server; default a free one. */
   examplesPort?: number;
 }
 
 /**
  * Starts `scripts/dev.mjs` (what `scripts/run dev` runs) on free ports with the committed example
- * vars (or `options.vars`) and a state folder of its own, and waits until both Workers and the
+ * vars (or `options.vars`, with `options.keys` added) and a state folder of its own, and waits until both Workers and the
  * examples' server answer.
  */
 export async function startDevServers(options: DevServerOptions = {}): Promise<DevServers> {
   const [gatewayPort, simulatorPort] = [await freePort(), await freePort()];
   const examplesPort = options.examplesPort ?? (await freePort());
   const state = mkdtempSync(join(tmpdir(), "calltouch-gateway-e2e-"));
+  const vars = options.keys ? join(state, ".dev.vars") : (options.vars ?? ".dev.vars.example");
+  if (options.keys) writeFileSync(vars, varsWithKeys(readFileSync(resolve(root, options.vars ?? ".dev.vars.example"), "utf8"), options.keys));
   const child = spawn(
     process.execPath,
     [
       "scripts/dev.mjs",
       ...["--gateway-port", String(gatewayPort), "--simulator-port", String(simulatorPort)],
       ...["--examples-port", String(examplesPort)],
-      ...["--vars", options.vars ?? ".dev.vars.example", "--persist-to", state],
+      ...["--vars", vars, "--persist-to", state],
     ],
     {
       cwd: root,
@@ -69,6 +86,18 @@ export async function startDevServers(options: DevServerOptions = {}): Promise<D
     throw new Error(`the dev servers did not start: ${(error as Error).message}\n${output}`);
   }
   return servers;
+}
+
+/** A vars file's text with `keys` added to its `API_KEYS`, by their SHA-256 as `scripts/run keys` writes them. */
+function varsWithKeys(example: string, keys: readonly TestKey[]): string {
+  const line = /^API_KEYS=(.*)$/m.exec(example);
+  if (!line) throw new Error("the vars file has no API_KEYS line to add the tests' keys to");
+  const file = JSON.parse(line[1]!) as { keys: { id: string; site: string; scopes?: string[] }[] };
+  const site = file.keys.find((key) => key.scopes?.includes("admin"))!.site;
+  file.keys.push(
+    ...keys.map(({ id, key, scopes }) => ({ id, type: "secret", sha256: createHash("sha256").update(key).digest("hex"), site, scopes })),
+  );
+  return example.replace(line[0], () => `API_KEYS=${JSON.stringify(file)}`);
 }
 
 async function waitFor(url: string, child: ChildProcess, deadline = Date.now() + 90_000): Promise<void> {

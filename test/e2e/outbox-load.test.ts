@@ -2,10 +2,6 @@
 // from 50 concurrent callers, then an update of each, while Calltouch (the simulator) fails 20 % of the
 // requests with a 500. Every change must arrive, in order per order, in few batched requests within the
 // rate limit. Plain HTTP and JSON, as any caller would do it.
-import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServers, startDevServers } from "./dev-servers";
 
@@ -27,37 +23,15 @@ const ADMIN_KEY = "dev-key";
 const callerKey = (caller: number) => `load-test-caller-${caller}`;
 
 let servers: DevServers;
-let varsDir: string;
 
 beforeAll(async () => {
-  varsDir = mkdtempSync(join(tmpdir(), "calltouch-gateway-load-"));
-  const vars = join(varsDir, ".dev.vars");
-  writeFileSync(vars, varsWithCallerKeys(readFileSync(new URL("../../.dev.vars.example", import.meta.url), "utf8")));
-  servers = await startDevServers({ vars });
+  const keys = Array.from({ length: CALLERS }, (_, caller) => ({ id: `load-caller-${caller}`, key: callerKey(caller), scopes: ["orders:write"] }));
+  servers = await startDevServers({ keys });
 });
 
 afterAll(async () => {
   await servers?.stop();
-  if (varsDir) rmSync(varsDir, { recursive: true, force: true });
 });
-
-/** `.dev.vars.example` with a secret `orders:write` key per caller added to its `API_KEYS`. */
-function varsWithCallerKeys(example: string): string {
-  const line = /^API_KEYS=(.*)$/m.exec(example);
-  if (!line) throw new Error(".dev.vars.example has no API_KEYS line to add the callers' keys to");
-  const file = JSON.parse(line[1]!) as { keys: { id: string; site: string; scopes?: string[] }[] };
-  const site = file.keys.find((key) => key.scopes?.includes("admin"))!.site;
-  file.keys.push(
-    ...Array.from({ length: CALLERS }, (_, caller) => ({
-      id: `load-caller-${caller}`,
-      type: "secret",
-      sha256: createHash("sha256").update(callerKey(caller)).digest("hex"),
-      site,
-      scopes: ["orders:write"],
-    })),
-  );
-  return example.replace(line[0], () => `API_KEYS=${JSON.stringify(file)}`);
-}
 
 // --- small typed helpers over plain fetch ---
 
