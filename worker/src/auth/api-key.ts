@@ -19,9 +19,18 @@ const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i;
  * const principal = await authenticate(request.headers.get("authorization"), settings.keys);
  * if (!principal) return new Response("Unauthorized", { status: 401 });
  */
-export async function authenticate(authorization: string | null | undefined, keys: readonly KeyEntry[]): Promise<Principal | null> {
-  const key = authorization?.match(bearer)?.[1];
-  const entry = key === undefined ? undefined : await findKey(key, keys);
+export function authenticate(authorization: string | null | undefined, keys: readonly KeyEntry[]): Promise<Principal | null> {
+  return principalOfKey(authorization?.match(bearer)?.[1], keys);
+}
+
+/**
+ * The principal of a secret key given as it is (the Calltouch drop-in takes it in `Access-Token`), or
+ * `null` when it is missing or names no secret key.
+ *
+ * @example const principal = await principalOfKey(c.req.header("access-token"), settings.keys);
+ */
+export async function principalOfKey(key: string | undefined, keys: readonly KeyEntry[]): Promise<Principal | null> {
+  const entry = key ? await findKey(key, keys) : undefined;
   return entry?.type === "secret" ? principalOf(entry) : null;
 }
 

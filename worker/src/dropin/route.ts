@@ -1,10 +1,9 @@
 import { type FieldError, orderCreateInput, orderUpdateInput, toFieldErrors } from "@calltouch-gateway/contract";
 import { type Context, Hono } from "hono";
-import { allows } from "../auth/api-key";
-import { findKey } from "../auth/keys";
+import { allows, lacksScopeMessage, principalOfKey } from "../auth/api-key";
 import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";
 import type { ChangeKind } from "../calltouch/client";
-import { outboxOf } from "../outbox/site";
+import { accept } from "../orders/accept";
 import type { Receipt } from "../outbox/types";
 import type { Settings } from "../settings";
 import { calltouchField, fromCalltouch } from "./wire-input";
@@ -26,13 +25,12 @@ dropIn.post("/:kind{create|update}", async (c) => {
   const kind = c.req.param("kind") as ChangeKind;
   const settings = c.get("settings");
   const token = c.req.header("access-token") ?? c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
-  const key = token ? await findKey(token, settings.keys) : undefined;
-  if (key?.type !== "secret") return calltouchError(c, 401, "UNAUTHORIZED", "Access-Token is not a key of this gateway");
-  const principal = { keyId: key.id, scopes: key.scopes, site: key.site };
-  if (!allows(principal, "orders:write")) return calltouchError(c, 403, "FORBIDDEN", "this key lacks the orders:write scope");
+  const principal = await principalOfKey(token, settings.keys);
+  if (!principal) return calltouchError(c, 401, "UNAUTHORIZED", "Access-Token is not a key of this gateway");
+  if (!allows(principal, "orders:write")) return calltouchError(c, 403, "FORBIDDEN", lacksScopeMessage("orders:write"));
   const siteId = c.req.header("siteid");
-  if (siteId !== undefined && siteId !== key.site) {
-    return calltouchError(c, 403, "FORBIDDEN", `this key sends to site ${key.site}, not ${siteId}`);
+  if (siteId !== undefined && siteId !== principal.site) {
+    return calltouchError(c, 403, "FORBIDDEN", `this key sends to site ${principal.site}, not ${siteId}`);
   }
   if (!(await withinKeyRateLimit(c.env, principal))) {
     c.header("Retry-After", String(RETRY_AFTER_SECONDS));
@@ -43,17 +41,15 @@ dropIn.post("/:kind{create|update}", async (c) => {
   const parsed = readBody(kind, body, settings.maxOrdersPerCall);
   if (!parsed.ok) return c.json({ data: { validationErrorData: parsed.errors } }, 400);
 
-  const result = await outboxOf(c.env, key.site).enqueue({
-    site: key.site,
-    kind,
-    orders: parsed.orders,
-    requestId: c.get("requestId"),
-    caller: key.id,
-    ...(c.req.header("idempotency-key") ? { idempotencyKey: c.req.header("idempotency-key")! } : {}),
-    waitMs: settings.delivery.dropInWaitMs,
-  });
-  if (!result.ok) return calltouchError(c, 409, "CONFLICT", result.conflict);
-  return c.json({ data: { orders: result.receipts.map(calltouchItem) } });
+  // The same path as every other call; the wait is the drop-in's, so that callers get Calltouch's ids.
+  const caller = { env: c.env, settings, requestId: c.get("requestId"), principal, idempotencyKey: c.req.header("idempotency-key") };
+  const outcome = await accept(caller, kind, { orders: parsed.orders, wait: settings.delivery.dropInWaitMs });
+  if (!outcome.ok) {
+    return outcome.failure.kind === "conflict"
+      ? calltouchError(c, 409, "CONFLICT", outcome.failure.message)
+      : c.json({ data: { validationErrorData: [{ field: "", message: outcome.failure.message }] } }, 400);
+  }
+  return c.json({ data: { orders: outcome.value.receipts.map(calltouchItem) } });
 });
 
 /** The body in Calltouch's format, validated by the contract's rules, or Calltouch-style validation errors. */
