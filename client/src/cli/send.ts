@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { TRPCClientError } from "@trpc/client";
-import { createGatewayClient, type FieldError, type OrderCreateInput, type OrderUpdateInput, type Receipt } from "../index";
+import {
+  createGatewayClient,
+  type FieldError,
+  fieldErrorsOf,
+  type OrderCreateInput,
+  type OrderUpdateInput,
+  type Receipt,
+} from "../index";
 
 /**
  * A failure that stops the run: a refusal no retry will fix (a bad key, a missing scope, a body too
@@ -55,8 +62,7 @@ export function createSender(
       } catch (error) {
         const status = httpStatusOf(error);
         if (status === 400 || status === 409) {
-          const data = error instanceof TRPCClientError ? (error.data as { fieldErrors?: FieldError[] } | undefined) : undefined;
-          return { refused: data?.fieldErrors ?? [], message: (error as Error).message };
+          return { refused: fieldErrorsOf(error) ?? [], message: (error as Error).message };
         }
         if (status === 401 || status === 403 || status === 413 || status === 404) {
           throw new FatalSendError(`the gateway refused the call (HTTP ${status}): ${(error as Error).message}`, false);
