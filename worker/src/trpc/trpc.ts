@@ -5,27 +5,32 @@
  * 3. the procedure builders routers use.
  */
 import { type FieldError, toFieldErrors } from "@calltouch-gateway/contract";
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC, TRPCError, type TRPCErrorShape } from "@trpc/server";
 import { ZodError } from "zod";
 import { allows, lacksScopeMessage, type Principal, UNAUTHORIZED_MESSAGE } from "../auth/api-key";
 import type { Scope } from "../auth/keys";
 import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";
 import { invalidInputMessage } from "../orders/accept";
-import type { Settings } from "../settings";
 
 // 1. CONTEXT
 
+/**
+ * The Worker's side of a procedure's context: its bindings (`env: Env`) and settings (`settings:
+ * Settings`). Declared empty here and given its members by `worker-context.d.ts` beside this file: the
+ * router's type travels to partner apps inside the client package's declarations, and must name nothing
+ * of the Workers runtime or of the gateway's configuration there.
+ */
+export interface WorkerContext {}
+
 /** What a procedure knows of the request that called it. */
-export interface Context {
-  env: Env;
+export interface Context extends WorkerContext {
   requestId: string;
-  settings: Settings;
   /** `null` when the caller presented no valid API key. */
   principal: Principal | null;
   /** The `Idempotency-Key` header of the call, if any. */
   idempotencyKey: string | undefined;
-  /** Headers to add to the response (`Retry-After`). */
-  resHeaders: Headers;
+  /** Headers to add to the response (`Retry-After`); the fetch adapter's `Headers`. */
+  resHeaders: { set(name: string, value: string): void };
 }
 
 // 2. INITIALIZATION
@@ -44,7 +49,7 @@ const t = initTRPC.context<Context>().create({
   // Workers have no NODE_ENV, so tRPC would think it runs in development and put stack traces into
   // responses. A gateway answering the internet never does.
   isDev: false,
-  errorFormatter({ shape, error, ctx }): { code: number; message: string; data: ErrorData } {
+  errorFormatter({ shape, error, ctx }): TRPCErrorShape<ErrorData> {
     const fieldErrors = error.cause instanceof ZodError ? toFieldErrors(error.cause) : undefined;
     const requestId = ctx?.requestId;
     let message = shape.message;

@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { outboxOf } from "../../outbox/site";
-import { CHANGE_STATES } from "../../outbox/types";
+import { CHANGE_STATES, type ChangeRecord, type DeliveryStats } from "../../outbox/types";
 import { router, scopedProcedure } from "../trpc";
 
-/** For operators: what waits, what died and why, and putting dead changes back on their way. */
+/**
+ * For operators: what waits, what died and why, and putting dead changes back on their way. Outputs are
+ * annotated: the outbox's RPC stub types its answers as disposable, which they are not once sent as JSON.
+ */
 export const deliveriesRouter = router({
   /** The site's changes in one state, oldest first; page with `after` (the last `changeId` seen). */
   list: scopedProcedure("orders:read")
@@ -14,7 +17,7 @@ export const deliveriesRouter = router({
         after: z.int().min(0).default(0),
       }),
     )
-    .query(async ({ input, ctx }) => {
+    .query(async ({ input, ctx }): Promise<{ changes: ChangeRecord[]; next?: number }> => {
       const changes = await outboxOf(ctx.env, ctx.principal.site).list(input.state, input.limit, input.after);
       return { changes, ...(changes.length === input.limit ? { next: changes.at(-1)!.changeId } : {}) };
     }),
@@ -31,11 +34,15 @@ export const deliveriesRouter = router({
           error: "name the changes to replay: changeIds, orderNumbers or both",
         }),
     )
-    .mutation(async ({ input, ctx }) => ({ replayed: await outboxOf(ctx.env, ctx.principal.site).replay(input) })),
+    .mutation(async ({ input, ctx }): Promise<{ replayed: number[] }> => ({
+      replayed: await outboxOf(ctx.env, ctx.principal.site).replay(input),
+    })),
 
   /** Counts by state, the age of the oldest queued change, and why delivery is paused, if it is. */
-  stats: scopedProcedure("orders:read").query(({ ctx }) => outboxOf(ctx.env, ctx.principal.site).stats()),
+  stats: scopedProcedure("orders:read").query(({ ctx }): Promise<DeliveryStats> => outboxOf(ctx.env, ctx.principal.site).stats()),
 
   /** Lifts a pause caused by an auth refusal, once the configuration is fixed on Calltouch's side. */
-  resume: scopedProcedure("admin").mutation(async ({ ctx }) => ({ resumed: await outboxOf(ctx.env, ctx.principal.site).resume() })),
+  resume: scopedProcedure("admin").mutation(async ({ ctx }): Promise<{ resumed: boolean }> => ({
+    resumed: await outboxOf(ctx.env, ctx.principal.site).resume(),
+  })),
 });
