@@ -1,10 +1,12 @@
 import type { FieldError } from "@calltouch-gateway/contract";
 import type { AppRouter } from "@calltouch-gateway/worker/router";
-import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
-import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { createTRPCClient, type HTTPLinkOptions, httpLink, type TRPCClient, TRPCClientError } from "@trpc/client";
+import type { inferRouterInputs, inferRouterOutputs, inferTRPCClientTypes } from "@trpc/server";
+import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type ResilienceOptions, type RetryPolicy, resilienceLink } from "./retry-link";
 
-export type { FieldError, OrderCreateInput, OrderUpdateInput } from "@calltouch-gateway/contract";
+export type { FieldError };
 export type { AppRouter };
+export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, httpStatusOf, type RetryPolicy } from "./retry-link";
 
 /** Inputs of every procedure, by router and procedure name. */
 export type GatewayInputs = inferRouterInputs<AppRouter>;
@@ -13,37 +15,64 @@ export type GatewayOutputs = inferRouterOutputs<AppRouter>;
 /** What the gateway answers for one order of a create or update call. */
 export type Receipt = GatewayOutputs["orders"]["create"]["receipts"][number];
 
+// A create or update call takes one order, a list, or `{ orders, wait }`: one order is what is neither.
+type OneOrder<TCall> = Exclude<TCall, readonly unknown[] | { orders: unknown }>;
+/** One deal as `orders.create` takes it. */
+export type OrderCreateInput = OneOrder<GatewayInputs["orders"]["create"]>;
+/** One deal's changes as `orders.update` takes them. */
+export type OrderUpdateInput = OneOrder<GatewayInputs["orders"]["update"]>;
+
+/** The gateway's procedures, typed end to end: `gateway.orders.create.mutate(…)`, `gateway.orders.status.query(…)`. */
+export type GatewayClient = TRPCClient<AppRouter>;
+
 export interface GatewayClientOptions {
   /** The gateway's base URL, e.g. `https://calltouch-gateway.example.workers.dev`. */
   url: string;
   /** A secret API key of the gateway (never the Calltouch token). */
   apiKey: string;
+  /** Milliseconds one attempt may take; a call's own `wait` is added. Default {@link DEFAULT_TIMEOUT_MS} (30 s). */
+  timeoutMs?: number;
+  /**
+   * How calls that are safe to repeat are repeated after a failure on the way (no answer, timeout, 408,
+   * 429 after its `Retry-After`, 5xx): creates and updates (under one idempotency key, so the gateway stores
+   * them once), dry runs and queries. Default {@link DEFAULT_RETRY}; `{ attempts: 1, … }` never repeats.
+   */
+  retry?: RetryPolicy;
+  /** Told of each repeat before its delay. */
+  onRetry?: ResilienceOptions["onRetry"];
   /** Defaults to the global `fetch`; tests and special runtimes pass their own. */
-  fetch?: typeof fetch;
+  fetch?: HTTPLinkOptions<inferTRPCClientTypes<AppRouter>>["fetch"];
 }
 
 /**
  * A tRPC client typed by the gateway's router: every input field is checked at compile time and
- * every receipt is typed.
+ * every receipt is typed. Each create and update carries an `Idempotency-Key` (a random one, or the
+ * call's `context.idempotencyKey`), so that a repeat after a lost answer stores nothing twice.
  *
  * @example
  * const gateway = createGatewayClient({ url: "http://localhost:8787", apiKey: "dev-key" });
  * const { receipts } = await gateway.orders.create.mutate({ orderNumber: "42", phones: ["+79157771122"] });
+ * // a key of your own, to repeat the call safely even from another process:
+ * await gateway.orders.update.mutate({ orderNumber: "42", status: "Оплачено" }, { context: { idempotencyKey: "crm-event-981" } });
  */
-export function createGatewayClient(options: GatewayClientOptions) {
+export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const authorization = `Bearer ${options.apiKey}`;
   return createTRPCClient<AppRouter>({
     links: [
+      resilienceLink({
+        retry: options.retry ?? DEFAULT_RETRY,
+        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+      }),
       httpLink({
         url: `${options.url.replace(/\/+$/, "")}/trpc`,
-        headers: { authorization },
+        headers: ({ op }) =>
+          typeof op.context.idempotencyKey === "string" ? { authorization, "idempotency-key": op.context.idempotencyKey } : { authorization },
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
     ],
   });
 }
-
-export type GatewayClient = ReturnType<typeof createGatewayClient>;
 
 /**
  * The field errors of a call the gateway refused for invalid input, as data; `undefined` for any
@@ -54,5 +83,5 @@ export type GatewayClient = ReturnType<typeof createGatewayClient>;
  * catch (error) { for (const { field, message } of fieldErrorsOf(error) ?? []) showError(field, message) }
  */
 export function fieldErrorsOf(error: unknown): FieldError[] | undefined {
-  return error instanceof TRPCClientError ? (error.data as { fieldErrors?: FieldError[] } | undefined)?.fieldErrors : undefined;
+  return error instanceof TRPCClientError ? (error as TRPCClientError<AppRouter>).data?.fieldErrors : undefined;
 }

@@ -14,9 +14,12 @@ export async function callGateway(input: RequestInfo | URL, init?: RequestInit):
   return new Response(body, response);
 }
 
-/** The typed client, talking to the gateway Worker in-process. */
-export function gateway(apiKey = TEST_API_KEY) {
-  return createGatewayClient({ url: "http://gateway.test", apiKey, fetch: callGateway });
+/**
+ * The typed client, talking to the gateway Worker in-process. It never repeats a call: tests look at
+ * each answer as the gateway gave it (client.test.ts tests the repeats).
+ */
+export function gateway(apiKey = TEST_API_KEY, fetch: typeof callGateway = callGateway) {
+  return createGatewayClient({ url: "http://gateway.test", apiKey, fetch, retry: { attempts: 1, baseMs: 0, maxMs: 0 } });
 }
 
 /** Waits until the outbox has nothing queued or in flight. */
