@@ -1,5 +1,6 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
-import { optionalPhone, phoneSet } from "./phone";
+import { DEFAULT_PHONE_REGION, optionalPhone, phoneSet, russianMobile } from "./phone";
 import { firstMessage } from "../test-support";
 
 const invalid = "not a valid phone number for region RU; write a foreign number with + and its country code";
@@ -59,5 +60,45 @@ describe("phones", () => {
     expect(phoneSet.safeParse(["89157771122", "12"]).error?.issues).toMatchObject([{ path: [1], message: invalid }]);
     expect(firstMessage(phoneSet, Array.from({ length: 21 }, (_, i) => `+7915777${1000 + i}`))).toBe("at most 20 items");
     expect(firstMessage(phoneSet, "89157771122")).toBe("expected a list, got a string");
+  });
+});
+
+describe("the shortcut for Russian mobile numbers", () => {
+  /** What the full parse answers, as canonicalPhone would. */
+  const fullParse = (text: string) => {
+    const phone = parsePhoneNumberFromString(text, DEFAULT_PHONE_REGION);
+    return phone?.isValid() ? phone.number.slice(1) : null;
+  };
+  const masks = [
+    (d: string) => `+7${d}`,
+    (d: string) => `8${d}`,
+    (d: string) => `7${d}`,
+    (d: string) => d,
+    (d: string) => `8 (${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6, 8)}-${d.slice(8)}`,
+    (d: string) => `+7 ${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6, 8)} ${d.slice(8)}`,
+  ];
+
+  it("agrees with the full parse on every 9xx block, valid and not, in every mask", () => {
+    // Validity depends on the leading digits: walk the first five after the 9 (100,000 blocks, among them
+    // the unassigned 93x ranges) with varied trailing digits.
+    let shortcuts = 0;
+    for (let block = 0; block < 100_000; block += 7) {
+      const national = `9${String(block).padStart(5, "0")}${String((block * 7919) % 10_000).padStart(4, "0")}`;
+      for (const mask of masks) {
+        const text = mask(national);
+        const fast = russianMobile(text);
+        if (fast !== undefined) {
+          shortcuts++;
+          expect(fast, text).toBe(fullParse(text));
+        }
+      }
+    }
+    expect(shortcuts).toBeGreaterThan(50_000);
+  });
+
+  it("leaves everything else to the full parse", () => {
+    for (const text of ["+7 495 333-88-77", "8 800 555 35 35", "+7 701 234 5678", "7915777112", "+79157771122 доб. 1", "+380501234567", "9 915 777 11 22"]) {
+      expect(russianMobile(text), text).toBeUndefined();
+    }
   });
 });
