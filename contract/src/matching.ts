@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { CompileSettings } from "./compile";
 import { optionalDate, toSiteTime } from "./fields/date";
 import { emailSet } from "./fields/email";

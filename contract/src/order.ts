@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { optionalDate } from "./fields/date";
 import { emailSet, optionalEmail } from "./fields/email";
 import { atMost, boolean, expected, optional, required, string } from "./fields/field";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** What a normalizer gets from zod to report a problem: the context of the transform it runs in. */
 export type Ctx = z.core.$RefinementCtx<unknown>;

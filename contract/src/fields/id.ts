@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { LIMITS } from "../limits";
 import { type Ctx, expected, fail, optional, optionalSet, required, requiredSet, string } from "./field";
 import { trimmed } from "./text";

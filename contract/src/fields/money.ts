@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type Ctx, expected, fail, optional, required, string } from "./field";
 
 /**

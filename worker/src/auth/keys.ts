@@ -1,5 +1,5 @@
 import { orderCreateInput } from "@calltouch-gateway/contract";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * What a secret key may do. `admin` may do everything; `orders:write` creates and updates deals;

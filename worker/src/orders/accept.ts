@@ -4,7 +4,7 @@
  * functions answer typed failures instead of throwing, and each adapter says them in its own protocol.
  */
 import { type Call, type FieldError, type OrderCreate, type OrderUpdate, toCall } from "@calltouch-gateway/contract";
-import { z } from "zod";
+import * as z from "zod";
 import type { Principal } from "../auth/api-key";
 import type { ChangeKind } from "../calltouch/client";
 import { compileChange, sendAs } from "../outbox/compile";

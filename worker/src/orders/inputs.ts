@@ -1,5 +1,5 @@
 import { ordersCreateInput, ordersUpdateInput } from "@calltouch-gateway/contract";
-import { z } from "zod";
+import * as z from "zod";
 
 // Apart from accept.ts, which reaches the outbox, so that the OpenAPI document can be built in Node.
 

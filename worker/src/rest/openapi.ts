@@ -12,7 +12,7 @@ import {
   ordersUpdateInput,
   orderUpdateInput,
 } from "@calltouch-gateway/contract";
-import { z } from "zod";
+import * as z from "zod";
 import { dryRunInput } from "../orders/inputs";
 import type { OrderStatus, Receipt } from "../outbox/types";
 

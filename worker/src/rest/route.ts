@@ -1,7 +1,7 @@
 import { type FieldError, MAX_WAIT_MS, type OrderUpdate, orderUpdateInput, ordersCreateInput, toFieldErrors } from "@calltouch-gateway/contract";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import * as z from "zod";
 import { allows, authenticate, lacksScopeMessage, type Principal, UNAUTHORIZED_MESSAGE } from "../auth/api-key";
 import type { Scope } from "../auth/keys";
 import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";

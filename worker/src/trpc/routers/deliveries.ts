@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { outboxOf } from "../../outbox/site";
 import { CHANGE_STATES, type ChangeRecord, type DeliveryStats } from "../../outbox/types";
 import { router, scopedProcedure } from "../trpc";

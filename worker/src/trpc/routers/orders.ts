@@ -1,6 +1,6 @@
 import { ordersCreateInput, ordersUpdateInput } from "@calltouch-gateway/contract";
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
+import * as z from "zod";
 import { dryRunInput } from "../../orders/inputs";
 import { accept, dryRun, type Outcome, type OrderFailure, statusOf } from "../../orders/accept";
 import { router, scopedProcedure } from "../trpc";
