@@ -28,23 +28,23 @@ export function normalizePhone(value: string | number, ctx: Ctx): string {
 }
 
 /**
- * Parsing takes libphonenumber-js several microseconds, the largest cost of validating an order: recent
- * answers are kept, as many as {@link REMEMBERED_PHONES} of them, each of a length a phone field
- * plausibly has, for the phones that come back with every update, retry and re-sent export of a deal;
- * and Russian mobile numbers, most of what CRMs send, take {@link russianMobile}'s shortcut.
+ * Russian mobile numbers, most of what CRMs send, take {@link russianMobile}'s shortcut. Any other number
+ * takes libphonenumber-js's full parse, several microseconds: its recent answers are kept, as many as
+ * {@link REMEMBERED_PHONES} of them, each of a length a phone field plausibly has, for the phones that
+ * come back with every update, retry and re-sent export of a deal. Shortcut answers are not kept: they
+ * cost less than remembering them, whose entries outlive young-generation collections.
  */
 const remembered = new Map<string, string | null>();
 const REMEMBERED_PHONES = 4096;
 const REMEMBERED_LENGTH = 64;
 
 function canonicalPhone(text: string): string | null {
+  const mobile = russianMobile(text);
+  if (mobile !== undefined) return mobile;
   let canonical = remembered.get(text);
   if (canonical === undefined) {
-    canonical = russianMobile(text);
-    if (canonical === undefined) {
-      const phone = parsePhoneNumberFromString(text, DEFAULT_PHONE_REGION);
-      canonical = phone?.isValid() ? phone.number.slice(1) : null;
-    }
+    const phone = parsePhoneNumberFromString(text, DEFAULT_PHONE_REGION);
+    canonical = phone?.isValid() ? phone.number.slice(1) : null;
     if (remembered.size >= REMEMBERED_PHONES) remembered.clear();
     if (text.length <= REMEMBERED_LENGTH) remembered.set(text, canonical);
   }
