@@ -230,7 +230,7 @@ export class Outbox extends DurableObject<Env> {
         this.store.setValue("sends", limiter.recent(start));
         this.store.markInFlight(batch.changes.map((change) => change.id), batch.sentAs);
       });
-      await this.send(batch, client, settings, credentials, limiter);
+      await this.send(batch, start, client, settings, credentials, limiter);
       this.wakeWaiters();
     }
 
@@ -279,14 +279,15 @@ export class Outbox extends DurableObject<Env> {
     );
   }
 
+  /** Sends a batch that started at `started` (as the limiter counts it) and applies the answer. */
   private async send(
     batch: { sentAs: ChangeKind; changes: PendingChange[] },
+    started: number,
     client: CalltouchClient,
     settings: Settings,
     credentials: string,
     limiter: RateLimiter,
   ): Promise<void> {
-    const started = Date.now();
     let results: OrderResult[] | undefined;
     let failure: CalltouchError | undefined;
     try {
@@ -303,7 +304,10 @@ export class Outbox extends DurableObject<Env> {
       latencyMs: now - started,
       requestIds: [...new Set(batch.changes.map((change) => change.requestId))],
     };
+    // Calltouch counted the request before it answered: the send takes its place in the window from now.
+    limiter.answered(started, now);
     this.ctx.storage.transactionSync(() => {
+      this.store.setValue("sends", limiter.recent(now));
       if (results) {
         this.applyResults(batch, results, now);
         log("info", "flush", { ...flush, outcome: "ok", refused: results.filter((result) => !result.ok).length });

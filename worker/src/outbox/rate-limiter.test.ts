@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { RateLimiter } from "./rate-limiter";
 
-// Calltouch's 5 requests a second, counted over 1000 ms plus the default 50 ms margin.
+// Calltouch's 5 requests a second, counted over 1000 ms plus a margin of 50 ms (CALLTOUCH_RATE_MARGIN_MS).
 const LIMIT = 5;
 const WINDOW_MS = 1050;
 
-/** A limiter that started a send at each of `starts`. */
+/** A limiter that started a send at each of `starts`, none answered yet. */
 function limiterWith(starts: number[], earlier: number[] = []): RateLimiter {
   const limiter = new RateLimiter(LIMIT, WINDOW_MS, earlier);
   for (const start of starts) limiter.record(start);
@@ -50,6 +50,29 @@ describe("RateLimiter", () => {
 
     expect(limiter.delay(10_000)).toBe(0);
     expect(limiter.recent(10_000)).toEqual([]);
+  });
+
+  describe("answered", () => {
+    it("counts an answered send from its answer: the sixth waits a window after the first answer, not the first start", () => {
+      const limiter = new RateLimiter(LIMIT, WINDOW_MS);
+      for (const start of [0, 100, 200, 300, 400]) {
+        limiter.record(start);
+        limiter.answered(start, start + 80); // Calltouch may have counted it as late as this
+      }
+
+      expect(limiter.delay(480)).toBe(650); // until 80 + 1050
+      expect(limiter.delay(1130)).toBe(0);
+      expect(limiter.recent(1130)).toEqual([180, 280, 380, 480]);
+    });
+
+    it("keeps a send answered after the window passed its start", () => {
+      const limiter = limiterWith([0, 100, 200, 300, 400]);
+      expect(limiter.delay(1060)).toBe(0); // forgets the start at 0
+      limiter.answered(0, 1060);
+
+      expect(limiter.recent(1060)).toEqual([100, 200, 300, 400, 1060]);
+      expect(limiter.delay(1060)).toBe(90);
+    });
   });
 
   describe("holdUntil", () => {
