@@ -2,11 +2,12 @@
 // website-form example (examples/website-form/ and the freshly built client/dist/calltouch-form.js).
 //
 //   node scripts/dev.mjs [--gateway-port 8787] [--simulator-port 8788] [--examples-port 8080]
-//                        [--vars .dev.vars] [--persist-to .wrangler/state]
+//                        [--vars .dev.vars] [--persist-to .wrangler/state] [--config wrangler.toml]
 //
 // Each Worker keeps its local state (Durable Objects and the rest) in its own folder under --persist-to:
 // .wrangler/state/gateway and .wrangler/state/simulator.
 // The gateway always talks to this simulator, whatever the vars file says about CALLTOUCH_BASE_URL.
+// --config names the gateway's wrangler config: a benchmark starts it with its bindings' limits raised.
 // The example pages name the gateway as http://localhost:8787; with another --gateway-port they are
 // served with that port instead, so that the form posts to this gateway.
 import { copyFileSync, existsSync } from "node:fs";
@@ -26,6 +27,7 @@ const { values: options } = parseArgs({
     "examples-port": { type: "string", default: "8080" },
     vars: { type: "string", default: ".dev.vars" },
     "persist-to": { type: "string", default: ".wrangler/state" },
+    config: { type: "string", default: "wrangler.toml" },
   },
 });
 
@@ -60,7 +62,7 @@ const { result } = concurrently(
     },
     {
       name: "gateway",
-      command: `${wrangler} ${persistTo("gateway")} --port ${options["gateway-port"]} --env-file ${JSON.stringify(vars)} --var CALLTOUCH_BASE_URL:${simulatorUrl}`,
+      command: `${wrangler} ${persistTo("gateway")} --config ${JSON.stringify(resolve(root, options.config))} --port ${options["gateway-port"]} --env-file ${JSON.stringify(vars)} --var CALLTOUCH_BASE_URL:${simulatorUrl}`,
       cwd: root,
     },
   ],

@@ -13,6 +13,8 @@ export interface DevServers {
   simulatorUrl: string;
   /** The website-form example (examples/website-form/ and calltouch-form.js), ending in `/`. */
   examplesUrl: string;
+  /** The Workers' local state (`--persist-to`): `gateway/` and `simulator/` under it; `stop()` removes it. */
+  stateDir: string;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,8 @@ export interface DevServerOptions {
   keys?: TestKey[];
   /** The port of the examples' static server; default a free one. */
   examplesPort?: number;
+  /** The gateway's wrangler config (absolute, or relative to the repository); default `wrangler.toml`. */
+  config?: string;
 }
 
 /**
@@ -55,6 +59,7 @@ export async function startDevServers(options: DevServerOptions = {}): Promise<D
       ...["--gateway-port", String(gatewayPort), "--simulator-port", String(simulatorPort)],
       ...["--examples-port", String(examplesPort)],
       ...["--vars", vars, "--persist-to", state],
+      ...(options.config ? ["--config", options.config] : []),
     ],
     {
       cwd: root,
@@ -72,6 +77,7 @@ export async function startDevServers(options: DevServerOptions = {}): Promise<D
     gatewayUrl: `http://localhost:${gatewayPort}`,
     simulatorUrl: `http://localhost:${simulatorPort}`,
     examplesUrl: `http://localhost:${examplesPort}/`,
+    stateDir: state,
     async stop() {
       await stopGroup(child);
       rmSync(state, { recursive: true, force: true });
@@ -100,9 +106,14 @@ function varsWithKeys(example: string, keys: readonly TestKey[]): string {
   return example.replace(line[0], () => `API_KEYS=${JSON.stringify(file)}`);
 }
 
-async function waitFor(url: string, child: ChildProcess, deadline = Date.now() + 90_000): Promise<void> {
+/**
+ * Waits until `url` answers 2xx, failing early when `child` (the process that should serve it) exits.
+ *
+ * @example await waitFor(`${url}/health`, child);
+ */
+export async function waitFor(url: string, child: ChildProcess, deadline = Date.now() + 90_000): Promise<void> {
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`scripts/dev.mjs exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the process that should serve ${url} exited with ${child.exitCode}`);
     const ok = await fetch(url).then(
       (response) => response.ok,
       () => false,
@@ -124,7 +135,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function stopGroup(child: ChildProcess): Promise<void> {
+/**
+ * Stops a process started with `detached: true` and every process of its group (SIGTERM, then SIGKILL after 10 s).
+ *
+ * @example await stopGroup(spawn("wrangler", ["dev"], { detached: true }));
+ */
+export async function stopGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   process.kill(-child.pid, "SIGTERM");

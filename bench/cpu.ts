@@ -1,0 +1,111 @@
+// CPU per call: what the gateway's own code costs for one call of `orders.create`, parsing its body,
+// validating it with the contract's schema and compiling every order to Calltouch's JSON, for 1 and 100
+// orders. Workers bill CPU, not wall time, and the free plan stops an invocation at 10 ms of it: the
+// comparison is with that budget, and with a floor measured in the same run (JSON in and out of the same
+// body, which no gateway can skip).
+//
+//   scripts/run bench:cpu            (node bench/cpu.ts [--time 2000] [--contract <dir>/contract/src/])
+//
+// --contract measures another checkout's contract (e.g. `git worktree add /tmp/before <commit>`, then
+// `pnpm install` there) to record a before and an after.
+//
+// Phones are what costs most (libphonenumber-js with full metadata); the contract remembers recent
+// answers, so every call here brings phones the process has not seen, unless the row says "repeated"
+// (the same deals again: an update wave, a retried call).
+import { parseArgs } from "node:util";
+import { Bench } from "tinybench";
+import { loadContract } from "./lib/contract.ts";
+import { num, printTable, verdict } from "./lib/report.ts";
+
+const { values: flags } = parseArgs({ options: { time: { type: "string", default: "2000" }, contract: { type: "string" } } });
+const TIME_MS = Number(flags.time);
+const BUDGET_MS = 10;
+const TARGET_100_MS = 1;
+
+const contract = await loadContract(flags.contract);
+const settings = { timeZone: "Europe/Moscow" };
+
+/** A body of `size` orders of the memo's kind, each with a phone and an e-mail of its own. */
+function body(size: number, seed: number): string {
+  const orders = Array.from({ length: size }, (_, index) => {
+    const n = seed * size + index;
+    return {
+      orderNumber: `cpu-${n}`,
+      orderDate: "2021-07-19T16:42:32+03:00",
+      status: "Запись",
+      revenue: 1000 + (n % 97),
+      phones: [`8 9${String(10 + (n % 90))} ${String(1_000_000 + (n % 8_999_999)).slice(0, 3)}-${String(n % 10_000).padStart(4, "0")}`],
+      emails: [`client${n}@example.com`],
+      tags: ["Тег1", "Тег2"],
+    };
+  });
+  return JSON.stringify(size === 1 ? orders[0] : orders);
+}
+
+/** What the gateway does with a call's body before storing it. */
+function acceptCall(text: string): unknown[] {
+  const call = contract.toCall(contract.ordersCreateInput.parse(JSON.parse(text)));
+  const now = new Date();
+  return call.orders.map((order) => contract.compileCreate(order, settings, now));
+}
+
+/** Bodies enough that a whole run never repeats a phone the contract still remembers. */
+function pool(size: number, count: number): { next(): string } {
+  const bodies = Array.from({ length: count }, (_, seed) => body(size, seed));
+  let index = 0;
+  return { next: () => bodies[index++ % bodies.length]! };
+}
+
+const cases = [
+  { name: "1 order", size: 1, bodies: pool(1, 20_000) },
+  { name: "100 orders", size: 100, bodies: pool(100, 400) },
+  { name: "100 orders, repeated", size: 100, bodies: pool(100, 1) },
+];
+
+/**
+ * The main thread's CPU time in milliseconds: what a Worker's request is billed (its garbage collection
+ * pauses included, V8's background threads not), and what other processes on the machine do not inflate
+ * the way they would wall time.
+ */
+function cpuMs(): number {
+  const { user, system } = process.threadCpuUsage();
+  return (user + system) / 1000;
+}
+
+const bench = new Bench({ time: TIME_MS, warmupTime: 500, now: cpuMs });
+for (const { name, bodies } of cases) {
+  bench.add(`floor: JSON, ${name}`, () => JSON.stringify(JSON.parse(bodies.next())));
+  bench.add(`gateway: ${name}`, () => acceptCall(bodies.next()));
+}
+// Correct before fast: every case compiles to as many Calltouch orders as it has.
+for (const { size, bodies } of cases) {
+  if (acceptCall(bodies.next()).length !== size) throw new Error(`a call of ${size} did not compile to ${size} orders`);
+}
+await bench.run();
+
+const stats = new Map(
+  bench.tasks.map((task) => {
+    const result = task.result;
+    if (result.state !== "completed") throw new Error(`${task.name}: ${result.state}`);
+    return [task.name, { mean: result.latency.mean }];
+  }),
+);
+const us = (ms: number) => num(ms * 1000, 0);
+
+printTable([
+  ["call", "floor µs", "gateway µs", "× floor", "% of 10 ms budget"],
+  ...cases.map(({ name }) => {
+    const floor = stats.get(`floor: JSON, ${name}`)!;
+    const gateway = stats.get(`gateway: ${name}`)!;
+    const share = (gateway.mean / BUDGET_MS) * 100;
+    return [name, us(floor.mean), us(gateway.mean), num(gateway.mean / floor.mean, 1), num(share, 1)];
+  }),
+]);
+// The thread's CPU clock advances in ticks of milliseconds: single samples are mostly 0 or a tick, so only
+// the mean over thousands of calls is meaningful, and it is what the table shows.
+console.log(`(mean main-thread CPU time per call, ${process.version}, zod's interpreted path as in Workers; tinybench, ${TIME_MS} ms per case)`);
+
+const hundred = stats.get("gateway: 100 orders")!;
+verdict(`100 new orders validated and compiled in under ${TARGET_100_MS} ms of CPU (mean), of the ${BUDGET_MS} ms budget`, [
+  ...(hundred.mean < TARGET_100_MS ? [] : [`100 orders took ${us(hundred.mean)} µs`]),
+]);

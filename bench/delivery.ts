@@ -1,0 +1,196 @@
+// Delivery under Calltouch's limit: the simulator admits 5 requests per second, as Calltouch does, and the gateway
+// delivers 10,000 deals (accepted in calls of 1000) in batches of 100, twice:
+//   queued  all 10,000 are accepted first (Calltouch refuses the gateway's token meanwhile, so the outbox holds
+//           them), then delivery starts: the pace of the delivery loop alone;
+//   live    delivery runs while the 10 calls arrive, as in a CRM's bulk import: locally the gateway's Worker and
+//           its Durable Object share one workerd process, so the calls' parsing competes with delivery.
+// A naive forwarder (bench/naive-forwarder: one upstream request per deal, a throttled deal retried after 1 s up
+// to 10 times) gets 200 deals by default, since at 5 deals per second 10,000 would take over half an hour. All are compared
+// with the ceiling, 5 requests/s × 100 deals = 500 deals per second.
+//
+// Delivery time: from the simulator's arrival of a side's first upstream request to that of its last accepted
+// one, plus one slot of 1/5 s (N requests at exactly 5 per second take N/5 s: the ceiling takes 20.0 s for
+// 10,000 deals). Deals per second = distinct deals Calltouch accepted / delivery time.
+//
+//   node bench/delivery.ts [--deals 10000] [--naive-deals 200] [--naive-callers 10]
+import { parseArgs } from "node:util";
+import type { CalltouchCreateOrder } from "@calltouch-gateway/contract";
+import { compiled, deals, type DeliveryStats, ingest, type LoggedRequest, settled, simulator, withDeliveryHeld } from "./lib/drive.ts";
+import { duration, num, printTable, verdict } from "./lib/report.ts";
+import { startNaiveForwarder, startServers } from "./lib/servers.ts";
+
+type Servers = Awaited<ReturnType<typeof startServers>>;
+
+const CALLTOUCH_RPS = 5;
+const BATCH_SIZE = 100;
+const CEILING = CALLTOUCH_RPS * BATCH_SIZE;
+const TARGET = 0.95;
+const SLOT_MS = 1000 / CALLTOUCH_RPS;
+
+const { values: options } = parseArgs({
+  options: {
+    deals: { type: "string", default: "10000" },
+    "naive-deals": { type: "string", default: "200" },
+    "naive-callers": { type: "string", default: "10" },
+  },
+});
+const gatewayDeals = Number(options.deals);
+const naiveDeals = Number(options["naive-deals"]);
+const naiveCallers = Number(options["naive-callers"]);
+
+/** What one side achieved, read from the simulator's request log. */
+interface Run {
+  sent: number;
+  delivered: number;
+  /** Deals Calltouch accepted more than once. */
+  duplicates: number;
+  requests: number;
+  throttled: number;
+  deliveryMs: number;
+  /** From the first deal handed to the side to its last accepted upstream request. */
+  endToEndMs: number;
+  /** Milliseconds between consecutive upstream arrivals, sorted. */
+  gaps: number[];
+  /** Milliseconds from each upstream arrival to the fifth after it, sorted: 1000 at the ceiling. */
+  cycles: number[];
+}
+
+function summarize(log: readonly LoggedRequest[], sent: number, startedAt: number): Run {
+  const accepted = new Map<string, number>();
+  for (const request of log.filter((entry) => entry.outcome === "ok")) {
+    const items = (request.response as { data: { orders: { orderNumber: string; calltouchOrderId?: number }[] } }).data.orders;
+    for (const item of items) {
+      if (item.calltouchOrderId !== undefined) accepted.set(item.orderNumber, (accepted.get(item.orderNumber) ?? 0) + 1);
+    }
+  }
+  const first = log[0];
+  const lastOk = log.findLast((entry) => entry.outcome === "ok");
+  if (!first || !lastOk) throw new Error("Calltouch accepted no request");
+  return {
+    sent,
+    delivered: accepted.size,
+    duplicates: [...accepted.values()].filter((times) => times > 1).length,
+    requests: log.length,
+    throttled: log.filter((entry) => entry.outcome === "throttled").length,
+    deliveryMs: lastOk.at - first.at + SLOT_MS,
+    endToEndMs: lastOk.at - startedAt,
+    gaps: log.slice(1).map((entry, index) => entry.at - log[index]!.at).sort((a, b) => a - b),
+    cycles: log.slice(CALLTOUCH_RPS).map((entry, index) => entry.at - log[index]!.at).sort((a, b) => a - b),
+  };
+}
+
+async function requestLog(simulatorUrl: string): Promise<LoggedRequest[]> {
+  return (await simulator<{ requests: LoggedRequest[] }>(simulatorUrl, "GET", "requests")).requests;
+}
+
+interface GatewayRun extends Run {
+  stats: DeliveryStats;
+}
+
+/** 10,000 deals accepted while delivery is held, then delivered; the clock starts when delivery may start. */
+async function runQueued(servers: Servers): Promise<GatewayRun> {
+  const resumedAt = await withDeliveryHeld(servers, () => ingest(servers.gatewayUrl, deals("queued", gatewayDeals)));
+  const stats = await settled(servers.gatewayUrl, 600_000);
+  return { ...summarize(await requestLog(servers.simulatorUrl), gatewayDeals, resumedAt), stats };
+}
+
+/** 10,000 deals delivered while they are being accepted; the clock starts with the first call. */
+async function runLive(servers: Servers): Promise<GatewayRun & { ingestMs: number }> {
+  await simulator(servers.simulatorUrl, "DELETE", "requests");
+  const startedAt = Date.now();
+  await ingest(servers.gatewayUrl, deals("live", gatewayDeals));
+  const ingestMs = Date.now() - startedAt;
+  const stats = await settled(servers.gatewayUrl, 600_000);
+  return { ...summarize(await requestLog(servers.simulatorUrl), gatewayDeals, startedAt), ingestMs, stats };
+}
+
+async function runNaive(simulatorUrl: string, orders: readonly CalltouchCreateOrder[]): Promise<Run> {
+  const naive = await startNaiveForwarder(simulatorUrl);
+  try {
+    const startedAt = Date.now();
+    let next = 0;
+    // Each caller (a CRM's webhook, a form) hands over its next deal once the last one was answered.
+    await Promise.all(
+      Array.from({ length: naiveCallers }, async () => {
+        while (next < orders.length) {
+          const order = orders[next++]!;
+          await (await fetch(naive.url, { method: "POST", body: JSON.stringify(order) })).arrayBuffer();
+        }
+      }),
+    );
+    return summarize(await requestLog(simulatorUrl), orders.length, startedAt);
+  } finally {
+    await naive.stop();
+  }
+}
+
+const dealsPerSecond = (run: Run) => run.delivered / (run.deliveryMs / 1000);
+const perThousand = (run: Run) => (run.requests / run.delivered) * 1000;
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+const servers = await startServers();
+try {
+  const { simulatorUrl, gatewayUrl } = servers;
+  await simulator(simulatorUrl, "DELETE", "config");
+  const config = await simulator<{ requestsPerSecond: number | null }>(simulatorUrl, "GET", "config");
+  if (config.requestsPerSecond !== CALLTOUCH_RPS) {
+    throw new Error(`the simulator admits ${config.requestsPerSecond} requests/s, not ${CALLTOUCH_RPS}`);
+  }
+  // The same kind of deals for every side, in Calltouch's shape for the forwarder, compiled by the gateway.
+  const naiveOrders = await compiled(gatewayUrl, deals("naive", naiveDeals));
+
+  const queued = await runQueued(servers);
+  const live = await runLive(servers);
+  await simulator(simulatorUrl, "DELETE", "requests");
+  const naive = await runNaive(simulatorUrl, naiveOrders);
+
+  console.log(
+    `delivery: Calltouch (the simulator) admits ${CALLTOUCH_RPS} requests/s. Gateway: ${num(gatewayDeals)} deals in calls of 1000, ` +
+      `batches of ${BATCH_SIZE}; queued = all accepted before delivery starts, live = delivered while accepted. Naive forwarder: ` +
+      `${num(naiveDeals)} deals (--naive-deals), one request each, from ${naiveCallers} callers at once, ` +
+      "a 429 retried after 1 s up to 10 times.",
+  );
+  const ratio = (run: Run) => dealsPerSecond(run) / CEILING;
+  const columns = (cell: (run: Run) => string) => [cell(queued), cell(live), cell(naive)];
+  printTable([
+    ["", "gateway queued", "gateway live", "naive forwarder", "ceiling"],
+    ["deals sent", ...columns((run) => num(run.sent)), ""],
+    ["deals lost", ...columns((run) => num(run.sent - run.delivered)), "0"],
+    ["upstream requests", ...columns((run) => num(run.requests)), num(gatewayDeals / BATCH_SIZE)],
+    ["  refused for rate", ...columns((run) => num(run.throttled)), "0"],
+    ["requests per 1,000 deals", ...columns((run) => num(perThousand(run), 1)), num(1000 / BATCH_SIZE, 1)],
+    ["delivery time", ...columns((run) => duration(run.deliveryMs)), duration((gatewayDeals / CEILING) * 1000)],
+    ["deals per second", ...columns((run) => num(dealsPerSecond(run), 1)), num(CEILING, 1)],
+    ["ratio to the ceiling", ...columns((run) => num(ratio(run), 3)), "1.000"],
+  ]);
+  const endToEnd = live.delivered / (live.endToEndMs / 1000);
+  console.log(
+    `gateway queued vs naive: ${num(dealsPerSecond(queued) / dealsPerSecond(naive), 0)}× the deals per second, ` +
+      `${num(perThousand(naive) / perThousand(queued), 0)}× fewer upstream requests per deal. ` +
+      `Live, from the first call: ${duration(live.endToEndMs)} (${num(endToEnd, 1)} deals/s, ` +
+      `${num(endToEnd / CEILING, 3)} of the ceiling; ` +
+      `its ${Math.ceil(gatewayDeals / 1000)} calls took ${duration(live.ingestMs)}).`,
+  );
+  for (const [name, run] of [["queued", queued], ["live", live]] as const) {
+    console.log(
+      `gateway ${name}: from a request's arrival to the ${CALLTOUCH_RPS}th after it median ${percentile(run.cycles, 0.5)} ms, ` +
+        `p95 ${percentile(run.cycles, 0.95)} ms (1000 at the ceiling); gaps between requests median ${percentile(run.gaps, 0.5)} ms, ` +
+        `max ${run.gaps.at(-1) ?? 0} ms; outbox ${num(run.stats.delivered)} delivered, ${run.stats.dead} dead`,
+    );
+  }
+
+  const failures = [["queued", queued] as const, ["live", live] as const].flatMap(([name, run]) => [
+    ...(run.throttled > 0 ? [`gateway ${name}: ${run.throttled} requests refused for rate`] : []),
+    ...(run.delivered !== gatewayDeals ? [`gateway ${name}: ${run.delivered} of ${gatewayDeals} deals delivered`] : []),
+    ...(run.duplicates > 0 ? [`gateway ${name}: ${run.duplicates} deals accepted twice`] : []),
+  ]);
+  if (ratio(queued) < TARGET) failures.unshift(`gateway queued at ${num(ratio(queued), 3)} of the ceiling`);
+  if (live.stats.dead > 0) failures.push(`${live.stats.dead} dead changes`);
+  verdict(
+    `gateway queued ≥ ${TARGET * 100} % of the ceiling (≥ ${CEILING * TARGET} deals/s); ` +
+      "no gateway request refused for rate; every deal delivered exactly once",
+    failures,
+  );
+} finally {
+  await servers.stop();
+}

@@ -1,0 +1,33 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { experimental_readRawConfig } from "wrangler";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The parts of a wrangler config that {@link writeGatewayConfig} changes; the rest is copied as it is. */
+interface RawConfig {
+  main?: string;
+  ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
+}
+
+/**
+ * Writes into `dir` a copy of the gateway's `wrangler.toml` (as `wrangler.json`) whose `KEY_RATE_LIMITER`
+ * allows `limit` requests per key per minute, and answers its path. That limit is a binding's, not a var,
+ * so no vars file can raise it; everything else is the gateway's own config, read by wrangler's own reader.
+ *
+ * @example startDevServers({ config: writeGatewayConfig(dir, 10_000_000) })
+ */
+export function writeGatewayConfig(dir: string, limit: number): string {
+  const { rawConfig } = experimental_readRawConfig({ config: join(root, "wrangler.toml") }) as { rawConfig: RawConfig };
+  const config: RawConfig = {
+    ...rawConfig,
+    main: join(root, rawConfig.main ?? ""),
+    ratelimits: rawConfig.ratelimits?.map((binding) =>
+      binding.name === "KEY_RATE_LIMITER" ? { ...binding, simple: { ...binding.simple, limit } } : binding,
+    ),
+  };
+  const path = join(dir, "wrangler.json");
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}

@@ -1,0 +1,107 @@
+// Size and start: the gateway's Worker bundle as `wrangler deploy --dry-run` builds it, minified and
+// gzipped, against the target of 100 KiB, with what fills it (esbuild's metafile); and the time to the
+// first response of a cold local Worker, against the floor of bench/ingest.ts (a bare Hono route that
+// validates an order with the same contract) and an empty Worker, started the same way in the same run.
+// Prints the target and PASS or FAIL (exit 1); the start has no target and is reported as ratios.
+//
+//   node bench/size.ts [--starts 5]
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs, parseEnv } from "node:util";
+import { type Bundle, dryRun, folderOf } from "./lib/bundle.ts";
+import { type ColdStart, type ColdWorker, coldStart } from "./lib/cold-start.ts";
+import { num, printTable, verdict } from "./lib/report.ts";
+
+const MAX_GZIP_KIB = 100;
+const root = fileURLToPath(new URL("..", import.meta.url));
+const { values: flags } = parseArgs({ options: { starts: { type: "string", default: "5" } } });
+const STARTS = Number(flags.starts);
+
+const kib = (bytes: number) => `${num(bytes / 1024, 1)} KiB`;
+const out = mkdtempSync(join(tmpdir(), "calltouch-gateway-bench-size-"));
+try {
+  console.log(`size and start: wrangler deploy --dry-run; cold starts in workerd (Miniflare); ${availableParallelism()} CPUs, node ${process.version}`);
+
+  // The bundle wrangler.toml ships (it does not ask to minify), the minified one the target is about,
+  // and the floor's, minified too: what the contract alone weighs.
+  const shipped = await dryRun("wrangler.toml", join(out, "gateway"), { minify: false });
+  const minified = await dryRun("wrangler.toml", join(out, "gateway-min"), { minify: true });
+  const floorMinified = await dryRun("bench/floor/wrangler.toml", join(out, "floor-min"), { minify: true });
+  const floor = await dryRun("bench/floor/wrangler.toml", join(out, "floor"), { minify: false });
+
+  console.log("\nbundle (gzip: zlib level 6 over the modules, as wrangler computes its Total Upload line)");
+  printTable([
+    ["", "bytes", "gzip", "wrangler says"],
+    ...([
+      ["gateway, as wrangler.toml ships it", shipped],
+      ["gateway, --minify", minified],
+      ["floor (contract + Hono), --minify", floorMinified],
+    ] as const).map(([name, bundle]) => [name, kib(bundle.bytes), kib(bundle.gzipBytes), bundle.wranglerReport.replace("Total Upload: ", "")]),
+  ]);
+  console.log(`gateway / floor, minified and gzipped: ×${num(minified.gzipBytes / floorMinified.gzipBytes, 2)}`);
+
+  console.log("\nwhat fills the minified gateway (esbuild metafile; bytes before gzip)");
+  printTable([["folder", "bytes", "share"], ...topFolders(minified, 12)]);
+  printTable([["largest files", "bytes", "share"], ...minified.inputs.slice(0, 6).map(({ path, bytes }) => [shortPath(path), kib(bytes), share(bytes, minified)])]);
+
+  console.log(`\ncold start: a new workerd process with the bundle, until ready, then until GET /health answers (median of ${STARTS})`);
+  const empty = join(out, "empty.js");
+  writeFileSync(empty, 'export default { fetch: () => new Response("ok") };\n');
+  const workers: [string, ColdWorker][] = [
+    ["empty Worker", { config: "bench/floor/wrangler.toml", main: empty }],
+    ["floor", { config: "bench/floor/wrangler.toml", main: floor.main }],
+    // The example vars, so that /health finds the settings complete, as under `scripts/run dev`.
+    ["gateway", { config: "wrangler.toml", main: shipped.main, vars: parseEnv(readFileSync(join(root, ".dev.vars.example"), "utf8")) as Record<string, string> }],
+  ];
+  const runs = new Map<string, ColdStart[]>(workers.map(([name]) => [name, []]));
+  // Round after round, so that the machine's moods spread over all three alike.
+  for (let round = 0; round < STARTS; round++) {
+    for (const [name, worker] of workers) runs.get(name)!.push(await coldStart(worker, "/health"));
+  }
+  const medians = new Map([...runs].map(([name, starts]) => [name, medianOf(starts)]));
+  const ms = (value: number) => `${num(value)} ms`;
+  printTable([
+    ["", "to ready", "first response", "total"],
+    ...[...medians].map(([name, start]) => [name, ms(start.startMs), ms(start.firstResponseMs), ms(start.startMs + start.firstResponseMs)]),
+  ]);
+  const total = (name: string) => medians.get(name)!.startMs + medians.get(name)!.firstResponseMs;
+  const overEmpty = (name: string) => total(name) - total("empty Worker");
+  console.log(
+    `gateway / floor: total ×${num(total("gateway") / total("floor"), 2)}; beyond the empty Worker's ` +
+      `${ms(total("empty Worker"))}: gateway +${ms(overEmpty("gateway"))}, floor +${ms(overEmpty("floor"))}`,
+  );
+
+  console.log();
+  const failures = minified.gzipBytes < MAX_GZIP_KIB * 1024 ? [] : [`the minified gateway is ${kib(minified.gzipBytes)} gzipped`];
+  verdict(`the gateway's minified bundle under ${MAX_GZIP_KIB} KiB gzipped (cold start: no target, reported above)`, failures);
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
+
+function share(bytes: number, bundle: Bundle): string {
+  return `${num((100 * bytes) / bundle.bytes, 1)} %`;
+}
+
+/** The `count` folders whose files take most of `bundle`, with their size and share. */
+function topFolders(bundle: Bundle, count: number): string[][] {
+  const folders = new Map<string, number>();
+  for (const { path, bytes } of bundle.inputs) folders.set(folderOf(path), (folders.get(folderOf(path)) ?? 0) + bytes);
+  return [...folders]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([folder, bytes]) => [folder, kib(bytes), share(bytes, bundle)]);
+}
+
+/** A metafile input as a reader knows it: the package's path without pnpm's store prefix. */
+function shortPath(input: string): string {
+  const inPackage = input.lastIndexOf("node_modules/");
+  return inPackage < 0 ? input : input.slice(inPackage + "node_modules/".length);
+}
+
+/** The median of each phase on its own. */
+function medianOf(starts: readonly ColdStart[]): ColdStart {
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return { startMs: median(starts.map((start) => start.startMs)), firstResponseMs: median(starts.map((start) => start.firstResponseMs)) };
+}
