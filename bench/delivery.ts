@@ -17,9 +17,13 @@ import { parseArgs } from "node:util";
 import type { CalltouchCreateOrder } from "@calltouch-gateway/contract";
 import { compiled, deals, type DeliveryStats, ingest, type LoggedRequest, settled, simulator, withDeliveryHeld } from "./lib/drive.ts";
 import { duration, num, printTable, verdict } from "./lib/report.ts";
-import { startNaiveForwarder, startServers } from "./lib/servers.ts";
+import { type DevServers as Servers, startDevServers } from "../test/e2e/dev-servers.ts";
+import { type LocalWorker, startLocalWorker } from "./lib/local-worker.ts";
 
-type Servers = Awaited<ReturnType<typeof startServers>>;
+/** The naive forwarder (`bench/naive-forwarder`) under `wrangler dev`, sending to `calltouchUrl`. */
+function startNaiveForwarder(calltouchUrl: string): Promise<LocalWorker> {
+  return startLocalWorker("bench/naive-forwarder/wrangler.toml", ["--var", `CALLTOUCH_BASE_URL:${calltouchUrl}`]);
+}
 
 const CALLTOUCH_RPS = 5;
 const BATCH_SIZE = 100;
@@ -128,7 +132,7 @@ const dealsPerSecond = (run: Run) => run.delivered / (run.deliveryMs / 1000);
 const perThousand = (run: Run) => (run.requests / run.delivered) * 1000;
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
-const servers = await startServers();
+const servers = await startDevServers();
 try {
   const { simulatorUrl, gatewayUrl } = servers;
   await simulator(simulatorUrl, "DELETE", "config");

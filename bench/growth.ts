@@ -25,7 +25,7 @@ import {
   withDeliveryHeld,
 } from "./lib/drive.ts";
 import { duration, num, printTable, verdict } from "./lib/report.ts";
-import { startServers } from "./lib/servers.ts";
+import { startDevServers } from "../test/e2e/dev-servers.ts";
 
 const GROWTH_LIMIT = 1.5;
 
@@ -72,7 +72,7 @@ interface Measure {
 }
 
 async function measure(size: number): Promise<Measure> {
-  const servers = await startServers({ CALLTOUCH_RPS: "100" });
+  const servers = await startDevServers({ set: { CALLTOUCH_RPS: "100" } });
   try {
     await simulator(servers.simulatorUrl, "PUT", "config", { requestsPerSecond: null });
     let ingestMs = 0;

@@ -1,15 +1,12 @@
-// Driving the servers of bench/lib/servers.ts over plain HTTP, as any caller would: the gateway's tRPC
+// Driving the dev servers (test/e2e/dev-servers.ts) over plain HTTP, as any caller would: the gateway's tRPC
 // procedures (JSON bodies, no transformer), the simulator's control endpoints, and the deals the benchmarks send.
 import type { CalltouchCreateOrder, OrderCreateInput } from "@calltouch-gateway/contract";
+// The contract's limits module imports nothing, so Node loads it as it is (its index would not load: its
+// imports have no file extensions).
+import { MAX_ORDERS_PER_CALL } from "../../contract/src/limits.ts";
 import type { DeliveryStats, Receipt } from "../../worker/src/outbox/types.ts";
 
 export type { DeliveryStats };
-
-/**
- * Orders per gateway call: the contract's `MAX_ORDERS_PER_CALL` (a value import of the contract would load its
- * TypeScript sources, which Node cannot run: their imports have no extensions).
- */
-const ORDERS_PER_CALL = 1000;
 
 /** The example vars' secret key ("dev-admin"): every scope, site 12345. */
 export const DEV_KEY = "dev-key";
@@ -100,8 +97,8 @@ export function deals(prefix: string, count: number): OrderCreateInput[] {
  * @example await ingest(gatewayUrl, deals("gw", 10_000)); // 10 calls
  */
 export async function ingest(gatewayUrl: string, orders: readonly OrderCreateInput[]): Promise<void> {
-  for (let start = 0; start < orders.length; start += ORDERS_PER_CALL) {
-    const call = orders.slice(start, start + ORDERS_PER_CALL);
+  for (let start = 0; start < orders.length; start += MAX_ORDERS_PER_CALL) {
+    const call = orders.slice(start, start + MAX_ORDERS_PER_CALL);
     const { receipts } = await mutate<{ receipts: Receipt[] }>(gatewayUrl, "orders.create", call);
     if (receipts.length !== call.length) throw new Error(`orders.create answered ${receipts.length} receipts for ${call.length} orders`);
   }
@@ -115,9 +112,9 @@ export async function ingest(gatewayUrl: string, orders: readonly OrderCreateInp
  */
 export async function compiled(gatewayUrl: string, orders: readonly OrderCreateInput[]): Promise<CalltouchCreateOrder[]> {
   const result: CalltouchCreateOrder[] = [];
-  for (let start = 0; start < orders.length; start += ORDERS_PER_CALL) {
+  for (let start = 0; start < orders.length; start += MAX_ORDERS_PER_CALL) {
     const { orders: preview } = await mutate<{ orders: { calltouch: CalltouchCreateOrder }[] }>(gatewayUrl, "orders.validate", {
-      create: orders.slice(start, start + ORDERS_PER_CALL),
+      create: orders.slice(start, start + MAX_ORDERS_PER_CALL),
     });
     result.push(...preview.map((order) => order.calltouch));
   }

@@ -4,9 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, stopGroup, waitFor } from "../../test/e2e/dev-servers.ts";
-import type { LocalWorker } from "./servers.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** A Worker started with `wrangler dev` by {@link startLocalWorker}. */
+export interface LocalWorker {
+  url: string;
+  stop(): Promise<void>;
+}
+
 const wrangler = join(root, "node_modules/wrangler/bin/wrangler.js");
 
 /**

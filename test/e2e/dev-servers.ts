@@ -39,19 +39,26 @@ export interface DevServerOptions {
   examplesPort?: number;
   /** The gateway's wrangler config (absolute, or relative to the repository); default `wrangler.toml`. */
   config?: string;
+  /** Vars to set in (a copy of) the vars file, replacing its line or added: `{ CALLTOUCH_RPS: "100" }`. */
+  set?: Record<string, string>;
 }
 
 /**
  * Starts `scripts/dev.mjs` (what `scripts/run dev` runs) on free ports with the committed example
- * vars (or `options.vars`, with `options.keys` added) and a state folder of its own, and waits until both Workers and the
- * examples' server answer.
+ * vars (or `options.vars`, with `options.keys` added and `options.set` set) and a state folder of its own,
+ * and waits until both Workers and the examples' server answer.
  */
 export async function startDevServers(options: DevServerOptions = {}): Promise<DevServers> {
   const [gatewayPort, simulatorPort] = [await freePort(), await freePort()];
   const examplesPort = options.examplesPort ?? (await freePort());
   const state = mkdtempSync(join(tmpdir(), "calltouch-gateway-e2e-"));
-  const vars = options.keys ? join(state, ".dev.vars") : (options.vars ?? ".dev.vars.example");
-  if (options.keys) writeFileSync(vars, varsWithKeys(readFileSync(resolve(root, options.vars ?? ".dev.vars.example"), "utf8"), options.keys));
+  const source = options.vars ?? ".dev.vars.example";
+  const changed = options.keys !== undefined || options.set !== undefined;
+  const vars = changed ? join(state, ".dev.vars") : source;
+  if (changed) {
+    const text = readFileSync(resolve(root, source), "utf8");
+    writeFileSync(vars, varsWithSet(options.keys ? varsWithKeys(text, options.keys) : text, options.set ?? {}));
+  }
   const child = spawn(
     process.execPath,
     [
@@ -104,6 +111,14 @@ function varsWithKeys(example: string, keys: readonly TestKey[]): string {
     ...keys.map(({ id, key, scopes }) => ({ id, type: "secret", sha256: createHash("sha256").update(key).digest("hex"), site, scopes })),
   );
   return example.replace(line[0], () => `API_KEYS=${JSON.stringify(file)}`);
+}
+
+/** A vars file's text with each of `vars` set: its line replaced, or added at the end. */
+function varsWithSet(text: string, vars: Record<string, string>): string {
+  return Object.entries(vars).reduce((result, [name, value]) => {
+    const line = new RegExp(`^${name}=.*$`, "m");
+    return line.test(result) ? result.replace(line, () => `${name}=${value}`) : `${result.trimEnd()}\n${name}=${value}\n`;
+  }, text);
 }
 
 /**
