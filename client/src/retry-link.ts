@@ -106,8 +106,14 @@ function retryDelayMs(policy: RetryPolicy, attempt: number, error: TRPCClientErr
   return Number.isFinite(retryAfter) ? Math.max(backoff, retryAfter * 1000) : backoff;
 }
 
-function responseOf(error: TRPCClientError<AnyTRPCRouter>): { status: number; headers: { get(name: string): string | null } } | undefined {
-  return (error.meta as { response?: { status: number; headers: { get(name: string): string | null } } } | undefined)?.response;
+/** What the HTTP link keeps of the answer in an error's `meta`: enough for its status and `Retry-After`. */
+interface AnswerSeen {
+  status: number;
+  headers: { get(name: string): string | null };
+}
+
+function responseOf(error: TRPCClientError<AnyTRPCRouter>): AnswerSeen | undefined {
+  return (error.meta as { response?: AnswerSeen } | undefined)?.response;
 }
 
 /** A call's own `wait` (how long the gateway may hold its answer), which its timeout must allow for. */
