@@ -7,10 +7,10 @@
 //   node bench/size.ts [--starts 5]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, parseEnv } from "node:util";
-import { type Bundle, dryRun, folderOf } from "./lib/bundle.ts";
+import { type Bundle, dryRun, packagePath } from "./lib/bundle.ts";
 import { type ColdStart, type ColdWorker, coldStart } from "./lib/cold-start.ts";
 import { num, printTable, verdict } from "./lib/report.ts";
 
@@ -24,27 +24,24 @@ const out = mkdtempSync(join(tmpdir(), "calltouch-gateway-bench-size-"));
 try {
   console.log(`size and start: wrangler deploy --dry-run; cold starts in workerd (Miniflare); ${availableParallelism()} CPUs, node ${process.version}`);
 
-  // The bundle wrangler.toml ships (it does not ask to minify), the minified one the target is about,
-  // and the floor's, minified too: what the contract alone weighs.
-  const shipped = await dryRun("wrangler.toml", join(out, "gateway"), { minify: false });
-  const minified = await dryRun("wrangler.toml", join(out, "gateway-min"), { minify: true });
-  const floorMinified = await dryRun("bench/floor/wrangler.toml", join(out, "floor-min"), { minify: true });
-  const floor = await dryRun("bench/floor/wrangler.toml", join(out, "floor"), { minify: false });
+  // The bundle wrangler.toml ships (minified), and the floor's, built the same way: what the contract
+  // alone weighs. The cold starts run these same bundles.
+  const gateway = await dryRun("wrangler.toml", join(out, "gateway"));
+  const floor = await dryRun("bench/floor/wrangler.toml", join(out, "floor"));
 
   console.log("\nbundle (gzip: zlib level 6 over the modules, as wrangler computes its Total Upload line)");
   printTable([
     ["", "bytes", "gzip", "wrangler says"],
     ...([
-      ["gateway, as wrangler.toml ships it", shipped],
-      ["gateway, --minify", minified],
-      ["floor (contract + Hono), --minify", floorMinified],
+      ["gateway, as wrangler.toml ships it", gateway],
+      ["floor (contract + Hono)", floor],
     ] as const).map(([name, bundle]) => [name, kib(bundle.bytes), kib(bundle.gzipBytes), bundle.wranglerReport.replace("Total Upload: ", "")]),
   ]);
-  console.log(`gateway / floor, minified and gzipped: ×${num(minified.gzipBytes / floorMinified.gzipBytes, 2)}`);
+  console.log(`gateway / floor, minified and gzipped: ×${num(gateway.gzipBytes / floor.gzipBytes, 2)}`);
 
   console.log("\nwhat fills the minified gateway (esbuild metafile; bytes before gzip)");
-  printTable([["folder", "bytes", "share"], ...topFolders(minified, 12)]);
-  printTable([["largest files", "bytes", "share"], ...minified.inputs.slice(0, 6).map(({ path, bytes }) => [shortPath(path), kib(bytes), share(bytes, minified)])]);
+  printTable([["folder", "bytes", "share"], ...topFolders(gateway, 12)]);
+  printTable([["largest files", "bytes", "share"], ...gateway.inputs.slice(0, 6).map(({ path, bytes }) => [packagePath(path), kib(bytes), share(bytes, gateway)])]);
 
   console.log(`\ncold start: a new workerd process with the bundle, until ready, then until GET /health answers (median of ${STARTS})`);
   const empty = join(out, "empty.js");
@@ -53,7 +50,7 @@ try {
     ["empty Worker", { config: "bench/floor/wrangler.toml", main: empty }],
     ["floor", { config: "bench/floor/wrangler.toml", main: floor.main }],
     // The example vars, so that /health finds the settings complete, as under `scripts/run dev`.
-    ["gateway", { config: "wrangler.toml", main: shipped.main, vars: parseEnv(readFileSync(join(root, ".dev.vars.example"), "utf8")) as Record<string, string> }],
+    ["gateway", { config: "wrangler.toml", main: gateway.main, vars: parseEnv(readFileSync(join(root, ".dev.vars.example"), "utf8")) as Record<string, string> }],
   ];
   const runs = new Map<string, ColdStart[]>(workers.map(([name]) => [name, []]));
   // Round after round, so that the machine's moods spread over all three alike.
@@ -74,7 +71,7 @@ try {
   );
 
   console.log();
-  const failures = minified.gzipBytes < MAX_GZIP_KIB * 1024 ? [] : [`the minified gateway is ${kib(minified.gzipBytes)} gzipped`];
+  const failures = gateway.gzipBytes < MAX_GZIP_KIB * 1024 ? [] : [`the minified gateway is ${kib(gateway.gzipBytes)} gzipped`];
   verdict(`the gateway's minified bundle under ${MAX_GZIP_KIB} KiB gzipped (cold start: no target, reported above)`, failures);
 } finally {
   rmSync(out, { recursive: true, force: true });
@@ -87,17 +84,14 @@ function share(bytes: number, bundle: Bundle): string {
 /** The `count` folders whose files take most of `bundle`, with their size and share. */
 function topFolders(bundle: Bundle, count: number): string[][] {
   const folders = new Map<string, number>();
-  for (const { path, bytes } of bundle.inputs) folders.set(folderOf(path), (folders.get(folderOf(path)) ?? 0) + bytes);
+  for (const { path, bytes } of bundle.inputs) {
+    const folder = dirname(packagePath(path));
+    folders.set(folder, (folders.get(folder) ?? 0) + bytes);
+  }
   return [...folders]
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
     .map(([folder, bytes]) => [folder, kib(bytes), share(bytes, bundle)]);
-}
-
-/** A metafile input as a reader knows it: the package's path without pnpm's store prefix. */
-function shortPath(input: string): string {
-  const inPackage = input.lastIndexOf("node_modules/");
-  return inPackage < 0 ? input : input.slice(inPackage + "node_modules/".length);
 }
 
 /** The median of each phase on its own. */

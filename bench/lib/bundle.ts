@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
@@ -24,15 +24,15 @@ export interface Bundle {
 
 /**
  * Builds the Worker of `config` (relative to the repository) as `wrangler deploy` would, without
- * uploading, into `outdir`; `minify` adds `--minify` for a config that does not ask for it.
+ * uploading, into `outdir`.
  *
- * @example const { gzipBytes } = await dryRun("wrangler.toml", "/tmp/out", { minify: true });
+ * @example const { gzipBytes } = await dryRun("wrangler.toml", "/tmp/out");
  */
-export async function dryRun(config: string, outdir: string, { minify }: { minify: boolean }): Promise<Bundle> {
+export async function dryRun(config: string, outdir: string): Promise<Bundle> {
   const metafile = `${outdir}.meta.json`;
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [wrangler, "deploy", "--dry-run", "-c", config, "--outdir", outdir, "--metafile", metafile, ...(minify ? ["--minify"] : [])],
+    [wrangler, "deploy", "--dry-run", "-c", config, "--outdir", outdir, "--metafile", metafile],
     { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" }, maxBuffer: 16 * 1024 * 1024 },
   );
   const modules = readdirSync(outdir)
@@ -53,12 +53,12 @@ export async function dryRun(config: string, outdir: string, { minify }: { minif
 }
 
 /**
- * The folder an input of a bundle built from the repository's root belongs to, named as a reader knows it:
- * `zod/v4/locales` for a file of a package (pnpm's store path left out), `worker/src/outbox` for our own.
+ * A metafile input as a reader knows it: a package's file without pnpm's store prefix
+ * (`zod/v4/locales/he.js`), or our own file as it is (`worker/src/outbox/store.ts`).
  *
- * @example folderOf("node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/locales/he.js") // "zod/v4/locales"
+ * @example packagePath("node_modules/.pnpm/zod@4.6.7/node_modules/zod/v4/locales/he.js") // "zod/v4/locales/he.js"
  */
-export function folderOf(input: string): string {
+export function packagePath(input: string): string {
   const inPackage = input.lastIndexOf("node_modules/");
-  return dirname(inPackage < 0 ? input : input.slice(inPackage + "node_modules/".length));
+  return inPackage < 0 ? input : input.slice(inPackage + "node_modules/".length);
 }
