@@ -15,9 +15,10 @@ export function validationBody(issues: readonly FieldIssue[], shape: SimulatorCo
   switch (shape) {
     case "fieldList":
       return { data: { validationErrorData: issues } };
-    case "messages":
+    case "messages": {
       const messages = issues.map(({ field, message }) => (field ? `${field}: ${message}` : message));
       return { data: { validationErrorData: messages } };
+    }
     case "byField": {
       const byField: Record<string, string[]> = {};
       for (const { field, message } of issues) (byField[field] ??= []).push(message);

@@ -195,7 +195,7 @@ export class CalltouchState extends DurableObject<Env> {
 
   private authProblem(headers: Record<string, string>): string | undefined {
     const token = headers["access-token"];
-    const siteId = headers["siteid"];
+    const siteId = headers.siteid;
     if (token === undefined) return "Access-Token header is missing";
     if (token !== this.config.accessToken) return "Access-Token is not valid";
     if (siteId === undefined) return "SiteId header is missing";

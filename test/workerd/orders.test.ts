@@ -33,7 +33,7 @@ describe("orders.create", () => {
     expect(rest).toEqual([]);
     expect(request!.path).toBe(createPath);
     expect(request!.headers["access-token"]).toBe(SIMULATOR_TOKEN);
-    expect(request!.headers["siteid"]).toBe(SIMULATOR_SITE_ID);
+    expect(request!.headers.siteid).toBe(SIMULATOR_SITE_ID);
     expect(request!.headers["content-type"]).toBe("application/json");
     expect(request!.body.crm).toBe("calltouch-gateway");
     const [order] = request!.body.orders;

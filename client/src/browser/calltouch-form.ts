@@ -116,7 +116,7 @@ export function enhanceForm(form: HTMLFormElement, options: EnhanceOptions = {})
 
 /** Enhances every `form[data-calltouch-gateway]` of the document (what the script does on its own). */
 export function enhanceAll(root: ParentNode = document): void {
-  root.querySelectorAll<HTMLFormElement>("form[data-calltouch-gateway]").forEach((form) => enhanceForm(form));
+  for (const form of root.querySelectorAll<HTMLFormElement>("form[data-calltouch-gateway]")) enhanceForm(form);
 }
 
 /**
@@ -156,7 +156,7 @@ async function send(form: HTMLFormElement, options: EnhanceOptions, submitter: H
   const buttons = Array.from(form.querySelectorAll<HTMLButtonElement | HTMLInputElement>("button, input[type=submit], input[type=image]"))
     .filter((button) => button.type === "submit" || button.type === "image")
     .filter((button) => !button.disabled);
-  buttons.forEach((button) => (button.disabled = true));
+  for (const button of buttons) button.disabled = true;
   setState(form, "sending");
   try {
     let response: Response;
@@ -174,7 +174,7 @@ async function send(form: HTMLFormElement, options: EnhanceOptions, submitter: H
     if (response.status === 429 && retryAfter) message += ` (try again in ${retryAfter} s)`;
     fail(form, { status: response.status, message, fieldErrors: response.status === 400 ? (answer?.error?.fieldErrors ?? []) : [] });
   } finally {
-    buttons.forEach((button) => (button.disabled = false));
+    for (const button of buttons) button.disabled = false;
     form.removeAttribute("aria-busy");
   }
 }
@@ -199,7 +199,7 @@ function succeed(form: HTMLFormElement, options: EnhanceOptions, receipt: FormRe
 function fail(form: HTMLFormElement, detail: CalltouchErrorDetail): void {
   setState(form, "error");
   // A Turnstile token is spent by the attempt, whatever its outcome: get a new one for the next.
-  form.querySelectorAll<HTMLElement>(".cf-turnstile").forEach((widget) => window.turnstile?.reset(widget));
+  for (const widget of form.querySelectorAll<HTMLElement>(".cf-turnstile")) window.turnstile?.reset(widget);
   if (!emit(form, "calltouch:error", detail)) return;
   const unplaced: string[] = [];
   let first: HTMLElement | undefined;
@@ -268,7 +268,7 @@ function clearFieldError(form: HTMLFormElement, name: string): void {
 
 function clearErrors(form: HTMLFormElement): void {
   form.querySelectorAll<HTMLElement>("[data-ct-error-for]").forEach(clearErrorElement);
-  form.querySelectorAll<HTMLElement>("[aria-invalid]").forEach((control) => control.removeAttribute("aria-invalid"));
+  for (const control of form.querySelectorAll<HTMLElement>("[aria-invalid]")) control.removeAttribute("aria-invalid");
   form.querySelectorAll<HTMLElement>("[data-ct-error], [data-ct-success]").forEach((element) => {
     if (element.hasAttribute(GENERATED)) element.remove();
     else element.hidden = true;

@@ -88,30 +88,9 @@ Example:
  * @example parseImportArgs(["import", "deals.csv", "--url", "http://localhost:8787", "--key", "dev-key"], {})
  */
 export function parseImportArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ImportOptions | "help" {
-  let parsed;
+  let parsed: ReturnType<typeof parseImportArgv>;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        url: { type: "string" },
-        key: { type: "string" },
-        format: { type: "string" },
-        delimiter: { type: "string", default: "," },
-        mapping: { type: "string" },
-        map: { type: "string", multiple: true, default: [] },
-        "ignore-unmapped": { type: "boolean", default: false },
-        update: { type: "boolean", default: false },
-        "skip-invalid": { type: "boolean", default: false },
-        batch: { type: "string", default: String(MAX_ORDERS_PER_CALL) },
-        state: { type: "string" },
-        restart: { type: "boolean", default: false },
-        receipts: { type: "string" },
-        progress: { type: "boolean", default: true },
-        "no-progress": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
+    parsed = parseImportArgv(argv);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -153,4 +132,30 @@ export function parseImportArgs(argv: readonly string[], env: Readonly<Record<st
     delimiter: values.delimiter,
     progress: values.progress && !values["no-progress"],
   };
+}
+
+/** Node's own parser with the import command's options; throws on an unknown or malformed option. */
+function parseImportArgv(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      url: { type: "string" },
+      key: { type: "string" },
+      format: { type: "string" },
+      delimiter: { type: "string", default: "," },
+      mapping: { type: "string" },
+      map: { type: "string", multiple: true, default: [] },
+      "ignore-unmapped": { type: "boolean", default: false },
+      update: { type: "boolean", default: false },
+      "skip-invalid": { type: "boolean", default: false },
+      batch: { type: "string", default: String(MAX_ORDERS_PER_CALL) },
+      state: { type: "string" },
+      restart: { type: "boolean", default: false },
+      receipts: { type: "string" },
+      progress: { type: "boolean", default: true },
+      "no-progress": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
 }

@@ -109,7 +109,7 @@ async function runImport(options: ImportOptions, io: Io): Promise<number> {
       calls += 1;
       const outcome: CallOutcome = await send(rest.map((row) => row.order));
       if ("receipts" in outcome) {
-        outcome.receipts.forEach((receipt, index) => receipts?.write({ line: rest[index]!.line, ...receipt }));
+        for (const [index, receipt] of outcome.receipts.entries()) receipts?.write({ line: rest[index]!.line, ...receipt });
         accepted += rest.length;
         state.accepted += rest.length;
         done = rest.length;

@@ -111,7 +111,7 @@ export class Outbox extends DurableObject<Env> {
         now,
         now + delivery.retry.giveUpMs,
       );
-      freshIndexes.forEach((index, position) => (ids[index] = freshIds[position]));
+      for (const [position, index] of freshIndexes.entries()) ids[index] = freshIds[position];
       // A repeat inside the call points at its first occurrence (stored as -1 - index above).
       const resolved = ids.map((id) => (id! < 0 ? ids[-1 - id!]! : id!));
       for (const [key, { index, fingerprint }] of seen) {
@@ -415,7 +415,14 @@ export class Outbox extends DurableObject<Env> {
   private waitFor(ids: number[], ms: number): Promise<void> {
     if (ms <= 0 || this.store.settled(ids)) return Promise.resolve();
     return new Promise((resolve) => {
-      const waiter = { ids, resolve: () => (clearTimeout(timer), this.waiters.delete(waiter), resolve()) };
+      const waiter = {
+        ids,
+        resolve: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve();
+        },
+      };
       const timer = setTimeout(waiter.resolve, ms);
       this.waiters.add(waiter);
     });

@@ -20,6 +20,7 @@ import { invalidInputMessage } from "../orders/accept";
  * router's type travels to partner apps inside the client package's declarations, and must name nothing
  * of the Workers runtime or of the gateway's configuration there.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: an interface, not a type, so that worker-context.d.ts can merge into it
 export interface WorkerContext {}
 
 /** What a procedure knows of the request that called it. */
