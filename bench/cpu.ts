@@ -103,7 +103,9 @@ printTable([
 ]);
 // The thread's CPU clock advances in ticks of milliseconds: single samples are mostly 0 or a tick, so only
 // the mean over thousands of calls is meaningful, and it is what the table shows.
-console.log(`(mean main-thread CPU time per call, ${process.version}, zod's interpreted path as in Workers; tinybench, ${TIME_MS} ms per case)`);
+console.log(
+  `(mean main-thread CPU time per call, ${process.version}, zod's interpreted path as in Workers; tinybench, ${TIME_MS} ms per case)`,
+);
 
 const hundred = stats.get("gateway: 100 orders")!;
 verdict(`100 new orders validated and compiled in under ${TARGET_100_MS} ms of CPU (mean), of the ${BUDGET_MS} ms budget`, [

@@ -15,10 +15,10 @@
 //   node bench/delivery.ts [--deals 10000] [--naive-deals 200] [--naive-callers 10]
 import { parseArgs } from "node:util";
 import type { CalltouchCreateOrder } from "@calltouch-gateway/contract";
-import { compiled, deals, type DeliveryStats, ingest, type LoggedRequest, settled, simulator, withDeliveryHeld } from "./lib/drive.ts";
-import { duration, num, printTable, verdict } from "./lib/report.ts";
 import { type DevServers as Servers, startDevServers } from "../test/e2e/dev-servers.ts";
+import { compiled, type DeliveryStats, deals, ingest, type LoggedRequest, settled, simulator, withDeliveryHeld } from "./lib/drive.ts";
 import { type LocalWorker, startLocalWorker } from "./lib/local-worker.ts";
+import { duration, num, printTable, verdict } from "./lib/report.ts";
 
 /** The naive forwarder (`bench/naive-forwarder`) under `wrangler dev`, sending to `calltouchUrl`. */
 function startNaiveForwarder(calltouchUrl: string): Promise<LocalWorker> {
@@ -78,8 +78,14 @@ function summarize(log: readonly LoggedRequest[], sent: number, startedAt: numbe
     throttled: log.filter((entry) => entry.outcome === "throttled").length,
     deliveryMs: lastOk.at - first.at + SLOT_MS,
     endToEndMs: lastOk.at - startedAt,
-    gaps: log.slice(1).map((entry, index) => entry.at - log[index]!.at).sort((a, b) => a - b),
-    cycles: log.slice(CALLTOUCH_RPS).map((entry, index) => entry.at - log[index]!.at).sort((a, b) => a - b),
+    gaps: log
+      .slice(1)
+      .map((entry, index) => entry.at - log[index]!.at)
+      .sort((a, b) => a - b),
+    cycles: log
+      .slice(CALLTOUCH_RPS)
+      .map((entry, index) => entry.at - log[index]!.at)
+      .sort((a, b) => a - b),
   };
 }
 
@@ -175,7 +181,10 @@ try {
       `${num(endToEnd / CEILING, 3)} of the ceiling; ` +
       `its ${Math.ceil(gatewayDeals / 1000)} calls took ${duration(live.ingestMs)}).`,
   );
-  for (const [name, run] of [["queued", queued], ["live", live]] as const) {
+  for (const [name, run] of [
+    ["queued", queued],
+    ["live", live],
+  ] as const) {
     console.log(
       `gateway ${name}: from a request's arrival to the ${CALLTOUCH_RPS}th after it median ${percentile(run.cycles, 0.5)} ms, ` +
         `p95 ${percentile(run.cycles, 0.95)} ms (1000 at the ceiling); gaps between requests median ${percentile(run.gaps, 0.5)} ms, ` +

@@ -14,18 +14,18 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { startDevServers } from "../test/e2e/dev-servers.ts";
 import {
-  deals,
   type DeliveryStats,
+  deals,
   ingest,
   type LoggedRequest,
+  type SimulatorStats,
   settled,
   simulator,
-  type SimulatorStats,
   withDeliveryHeld,
 } from "./lib/drive.ts";
 import { duration, num, printTable, verdict } from "./lib/report.ts";
-import { startDevServers } from "../test/e2e/dev-servers.ts";
 
 const GROWTH_LIMIT = 1.5;
 
@@ -126,10 +126,34 @@ console.log(
 );
 printTable([
   ["queued deals", ...results.map((m) => num(m.size))],
-  ...rows("ingest", (m) => duration(m.ingestMs), "per 1,000 deals", perDeal.ingest, (ms) => duration(ms * 1000)),
-  ...rows("delivery", (m) => duration(m.deliveryMs), "per 1,000 deals", perDeal.delivery, (ms) => duration(ms * 1000)),
-  ...rows("outbox storage, all queued", (m) => mib(m.queuedBytes), "per deal", perDeal.queued, (bytes) => `${num(bytes)} B`),
-  ...rows("outbox storage, all delivered", (m) => mib(m.deliveredBytes), "per deal", perDeal.delivered, (bytes) => `${num(bytes)} B`),
+  ...rows(
+    "ingest",
+    (m) => duration(m.ingestMs),
+    "per 1,000 deals",
+    perDeal.ingest,
+    (ms) => duration(ms * 1000),
+  ),
+  ...rows(
+    "delivery",
+    (m) => duration(m.deliveryMs),
+    "per 1,000 deals",
+    perDeal.delivery,
+    (ms) => duration(ms * 1000),
+  ),
+  ...rows(
+    "outbox storage, all queued",
+    (m) => mib(m.queuedBytes),
+    "per deal",
+    perDeal.queued,
+    (bytes) => `${num(bytes)} B`,
+  ),
+  ...rows(
+    "outbox storage, all delivered",
+    (m) => mib(m.deliveredBytes),
+    "per deal",
+    perDeal.delivered,
+    (bytes) => `${num(bytes)} B`,
+  ),
   ["Calltouch requests", ...results.map((m) => num(m.simulator.requests))],
 ]);
 

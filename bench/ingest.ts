@@ -17,7 +17,7 @@ import { memoExampleOrder } from "../contract/src/examples.ts";
 import { startDevServers } from "../test/e2e/dev-servers.ts";
 import { DEV_KEY, type DeliveryStats, query } from "./lib/drive.ts";
 import { writeGatewayConfig } from "./lib/gateway-config.ts";
-import { load, type LoadRequest, type LoadResult } from "./lib/load.ts";
+import { type LoadRequest, type LoadResult, load } from "./lib/load.ts";
 import { startLocalWorker } from "./lib/local-worker.ts";
 import { num, printTable, verdict } from "./lib/report.ts";
 
@@ -40,7 +40,12 @@ const shape = { seconds: Number(flags.duration), connections: Number(flags.conne
  * new deals come; the contract remembers recently parsed phones, so a repeated phone would cost less.
  */
 const body = (n: number) =>
-  JSON.stringify({ ...memoExampleOrder, orderNumber: `ingest-${n}`, phones: [`7915${String(n % 1e7).padStart(7, "0")}`], emails: [`client${n}@example.com`] });
+  JSON.stringify({
+    ...memoExampleOrder,
+    orderNumber: `ingest-${n}`,
+    phones: [`7915${String(n % 1e7).padStart(7, "0")}`],
+    emails: [`client${n}@example.com`],
+  });
 
 /** Sends one call and fails unless the answer is what `ok` expects: a wrong setup must not be measured. */
 async function checkOne(request: LoadRequest, ok: (data: unknown) => boolean): Promise<void> {
@@ -98,27 +103,49 @@ const refused = (result: LoadResult) =>
     .join(" ") || "0";
 printTable([
   ["", "req/s", "p50", "p99", "responses", "non-2xx", "errors"],
-  ...([
-    ["floor (parse + validate)", floor],
-    ["gateway orders.create", gateway.result],
-  ] as const).map(([name, result]) => [name, num(result.rps), ms(result.p50), ms(result.p99), num(result.responses), refused(result), num(result.errors)]),
+  ...(
+    [
+      ["floor (parse + validate)", floor],
+      ["gateway orders.create", gateway.result],
+    ] as const
+  ).map(([name, result]) => [
+    name,
+    num(result.rps),
+    ms(result.p50),
+    ms(result.p99),
+    num(result.responses),
+    refused(result),
+    num(result.errors),
+  ]),
 ]);
 const ratio = gateway.result.rps / floor.rps;
-console.log(`gateway / floor: throughput ${num(ratio * 100, 1)} %, p50 ×${num(gateway.result.p50 / floor.p50, 1)}, p99 ×${num(gateway.result.p99 / floor.p99, 1)}`);
+console.log(
+  `gateway / floor: throughput ${num(ratio * 100, 1)} %, p50 ×${num(gateway.result.p50 / floor.p50, 1)}, p99 ×${num(gateway.result.p99 / floor.p99, 1)}`,
+);
 // Each connection waits for its answer before it sends again, so latency is connections / throughput.
 console.log(
   `latency: ${shape.connections} connections kept busy answer within ${ms(MAX_P99_MS)} only above ` +
     `${num((shape.connections * 1000) / MAX_P99_MS)} req/s; the floor's p99 is ${ms(floor.p99)}`,
 );
 const { queued, inFlight, delivered, dead } = gateway.outbox;
-console.log(`the gateway's outbox after the load: ${num(queued)} queued, ${num(inFlight)} in flight, ${num(delivered)} delivered, ${num(dead)} dead`);
+console.log(
+  `the gateway's outbox after the load: ${num(queued)} queued, ${num(inFlight)} in flight, ${num(delivered)} delivered, ${num(dead)} dead`,
+);
 
 const failures: string[] = [];
 if (ratio < MIN_THROUGHPUT_RATIO) failures.push(`throughput ${num(ratio * 100, 1)} % of the floor's`);
 if (gateway.result.p99 >= MAX_P99_MS) failures.push(`gateway p99 ${ms(gateway.result.p99)}`);
-for (const [name, result] of [["floor", floor], ["gateway", gateway.result]] as const) {
+for (const [name, result] of [
+  ["floor", floor],
+  ["gateway", gateway.result],
+] as const) {
   if (result.non2xx > 0 || result.errors > 0) {
-    failures.push(`${name}: ${num(result.non2xx)} non-2xx (${refused(result)}) and ${num(result.errors)} errors: the benchmark is misconfigured`);
+    failures.push(
+      `${name}: ${num(result.non2xx)} non-2xx (${refused(result)}) and ${num(result.errors)} errors: the benchmark is misconfigured`,
+    );
   }
 }
-verdict(`gateway ≥ ${MIN_THROUGHPUT_RATIO * 100} % of the floor's throughput, gateway p99 < ${MAX_P99_MS} ms, no errors or non-2xx`, failures);
+verdict(
+  `gateway ≥ ${MIN_THROUGHPUT_RATIO * 100} % of the floor's throughput, gateway p99 < ${MAX_P99_MS} ms, no errors or non-2xx`,
+  failures,
+);

@@ -22,7 +22,9 @@ const STARTS = Number(flags.starts);
 const kib = (bytes: number) => `${num(bytes / 1024, 1)} KiB`;
 const out = mkdtempSync(join(tmpdir(), "calltouch-gateway-bench-size-"));
 try {
-  console.log(`size and start: wrangler deploy --dry-run; cold starts in workerd (Miniflare); ${availableParallelism()} CPUs, node ${process.version}`);
+  console.log(
+    `size and start: wrangler deploy --dry-run; cold starts in workerd (Miniflare); ${availableParallelism()} CPUs, node ${process.version}`,
+  );
 
   // The bundle wrangler.toml ships (minified), and the floor's, built the same way: what the contract
   // alone weighs. The cold starts run these same bundles.
@@ -32,16 +34,21 @@ try {
   console.log("\nbundle (gzip: zlib level 6 over the modules, as wrangler computes its Total Upload line)");
   printTable([
     ["", "bytes", "gzip", "wrangler says"],
-    ...([
-      ["gateway, as wrangler.toml ships it", gateway],
-      ["floor (contract + Hono)", floor],
-    ] as const).map(([name, bundle]) => [name, kib(bundle.bytes), kib(bundle.gzipBytes), bundle.wranglerReport.replace("Total Upload: ", "")]),
+    ...(
+      [
+        ["gateway, as wrangler.toml ships it", gateway],
+        ["floor (contract + Hono)", floor],
+      ] as const
+    ).map(([name, bundle]) => [name, kib(bundle.bytes), kib(bundle.gzipBytes), bundle.wranglerReport.replace("Total Upload: ", "")]),
   ]);
   console.log(`gateway / floor, minified and gzipped: ×${num(gateway.gzipBytes / floor.gzipBytes, 2)}`);
 
   console.log("\nwhat fills the minified gateway (esbuild metafile; bytes before gzip)");
   printTable([["folder", "bytes", "share"], ...topFolders(gateway, 12)]);
-  printTable([["largest files", "bytes", "share"], ...gateway.inputs.slice(0, 6).map(({ path, bytes }) => [packagePath(path), kib(bytes), share(bytes, gateway)])]);
+  printTable([
+    ["largest files", "bytes", "share"],
+    ...gateway.inputs.slice(0, 6).map(({ path, bytes }) => [packagePath(path), kib(bytes), share(bytes, gateway)]),
+  ]);
 
   console.log(`\ncold start: a new workerd process with the bundle, until ready, then until GET /health answers (median of ${STARTS})`);
   const empty = join(out, "empty.js");
@@ -50,7 +57,14 @@ try {
     ["empty Worker", { config: "bench/floor/wrangler.toml", main: empty }],
     ["floor", { config: "bench/floor/wrangler.toml", main: floor.main }],
     // The example vars, so that /health finds the settings complete, as under `scripts/run dev`.
-    ["gateway", { config: "wrangler.toml", main: gateway.main, vars: parseEnv(readFileSync(join(root, ".dev.vars.example"), "utf8")) as Record<string, string> }],
+    [
+      "gateway",
+      {
+        config: "wrangler.toml",
+        main: gateway.main,
+        vars: parseEnv(readFileSync(join(root, ".dev.vars.example"), "utf8")) as Record<string, string>,
+      },
+    ],
   ];
   const runs = new Map<string, ColdStart[]>(workers.map(([name]) => [name, []]));
   // Round after round, so that the machine's moods spread over all three alike.

@@ -100,7 +100,10 @@ async function serveExamples(port, gatewayPort) {
     ".png": "image/png",
     ".ico": "image/x-icon",
   };
-  const handler = async (/** @type {import("node:http").IncomingMessage} */ request, /** @type {import("node:http").ServerResponse} */ response) => {
+  const handler = async (
+    /** @type {import("node:http").IncomingMessage} */ request,
+    /** @type {import("node:http").ServerResponse} */ response,
+  ) => {
     const send = (/** @type {number} */ status, /** @type {string | Buffer} */ body, type = "text/plain; charset=utf-8") => {
       response.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
       response.end(request.method === "HEAD" ? undefined : body);

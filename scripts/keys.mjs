@@ -99,7 +99,13 @@ function add(key, entry) {
 }
 
 /** @param {string | undefined} text */
-const list = (text) => (text ? text.split(",").map((item) => item.trim()).filter(Boolean) : []);
+const list = (text) =>
+  text
+    ? text
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : [];
 
 switch (command) {
   case "create": {
@@ -115,13 +121,14 @@ switch (command) {
     const origins = values.origin ?? [];
     if (origins.length === 0) fail("--origin is required (the website allowed to use the key; repeat for several)");
     for (const origin of origins) {
-      if (URL.canParse(origin) === false || new URL(origin).origin !== origin) fail(`--origin ${origin} is not an origin like https://shop.example`);
+      if (URL.canParse(origin) === false || new URL(origin).origin !== origin)
+        fail(`--origin ${origin} is not an origin like https://shop.example`);
     }
     let defaults = {};
     try {
       defaults = values.defaults ? JSON.parse(values.defaults) : {};
     } catch {
-      fail("--defaults must be JSON, e.g. '{\"status\":\"Заявка с сайта\"}'");
+      fail('--defaults must be JSON, e.g. \'{"status":"Заявка с сайта"}\'');
     }
     add(key, {
       ...entry,
@@ -157,6 +164,11 @@ switch (command) {
     break;
   }
   default:
-    console.error(readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(0, 12).join("\n"));
+    console.error(
+      readFileSync(new URL(import.meta.url), "utf8")
+        .split("\n")
+        .slice(0, 12)
+        .join("\n"),
+    );
     process.exit(command ? 2 : 0);
 }

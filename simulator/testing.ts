@@ -56,9 +56,7 @@ export type SimulatorWorkerOverrides = {
  * For `new Miniflare()` itself (Miniflare 5 takes another shape), pass the options through
  * `convertV4MiniflareOptions({ workers: [options] })`.
  */
-export async function simulatorWorkerOptions(
-  overrides: SimulatorWorkerOverrides = {},
-): Promise<SimulatorWorkerOptions> {
+export async function simulatorWorkerOptions(overrides: SimulatorWorkerOverrides = {}): Promise<SimulatorWorkerOptions> {
   const config = wranglerToml.parse(unstable_readConfig({ config: WRANGLER_TOML }));
   const binding = config.durable_objects.bindings.find((candidate) => candidate.name === "CALLTOUCH");
   if (binding === undefined) throw new Error(`${WRANGLER_TOML} has no CALLTOUCH Durable Object binding`);

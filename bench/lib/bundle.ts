@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -39,7 +39,9 @@ export async function dryRun(config: string, outdir: string): Promise<Bundle> {
     .filter((name) => !name.endsWith(".map") && name !== "README.md")
     .map((name) => readFileSync(join(outdir, name)));
   const main = join(outdir, "index.js");
-  const meta = JSON.parse(readFileSync(metafile, "utf8")) as { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> };
+  const meta = JSON.parse(readFileSync(metafile, "utf8")) as {
+    outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+  };
   const output = Object.entries(meta.outputs).find(([path]) => path.endsWith("index.js"))?.[1];
   return {
     main,

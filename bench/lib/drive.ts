@@ -145,10 +145,7 @@ export async function settled(gatewayUrl: string, timeoutMs: number, everyMs = 2
  *
  * @example const resumedAt = await withDeliveryHeld(servers, () => ingest(servers.gatewayUrl, deals("q", 10_000)));
  */
-export async function withDeliveryHeld(
-  servers: { gatewayUrl: string; simulatorUrl: string },
-  work: () => Promise<void>,
-): Promise<number> {
+export async function withDeliveryHeld(servers: { gatewayUrl: string; simulatorUrl: string }, work: () => Promise<void>): Promise<number> {
   const { gatewayUrl, simulatorUrl } = servers;
   const { accessToken } = await simulator<{ accessToken: string }>(simulatorUrl, "GET", "config");
   await simulator(simulatorUrl, "PUT", "config", { accessToken: `${accessToken}-refused-while-the-bench-ingests` });

@@ -34,7 +34,9 @@ export async function buildCli() {
     // Node 20 is the oldest the tool promises to run on.
     target: "node20",
     // Bundled CommonJS (cli-progress) calls require() for Node's built-ins: give the ES module one.
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     legalComments: "none",
     metafile: true,
     logLevel: "warning",

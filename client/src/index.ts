@@ -4,9 +4,8 @@ import { createTRPCClient, type HTTPLinkOptions, httpLink, type TRPCClient, TRPC
 import type { inferRouterInputs, inferRouterOutputs, inferTRPCClientTypes } from "@trpc/server";
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type ResilienceOptions, type RetryPolicy, resilienceLink } from "./retry-link";
 
-export type { FieldError };
-export type { AppRouter };
 export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, httpStatusOf, type RetryPolicy } from "./retry-link";
+export type { AppRouter, FieldError };
 
 /** Inputs of every procedure, by router and procedure name. */
 export type GatewayInputs = inferRouterInputs<AppRouter>;
@@ -67,7 +66,9 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       httpLink({
         url: `${options.url.replace(/\/+$/, "")}/trpc`,
         headers: ({ op }) =>
-          typeof op.context.idempotencyKey === "string" ? { authorization, "idempotency-key": op.context.idempotencyKey } : { authorization },
+          typeof op.context.idempotencyKey === "string"
+            ? { authorization, "idempotency-key": op.context.idempotencyKey }
+            : { authorization },
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
     ],

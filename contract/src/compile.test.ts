@@ -80,7 +80,9 @@ describe("compileCreate", () => {
       status: "Новая",
       orderDate: accepted,
       statusDate: accepted,
-      matching: [{ type: "customSources", customSourceParams: { source: "офлайн-визит", medium: "офлайн-визит", campaign: "офлайн-визит" } }],
+      matching: [
+        { type: "customSources", customSourceParams: { source: "офлайн-визит", medium: "офлайн-визит", campaign: "офлайн-визит" } },
+      ],
     });
   });
 
@@ -90,7 +92,12 @@ describe("compileCreate", () => {
   });
 
   it("keeps a statusDate of its own", () => {
-    const order = create({ orderNumber: "1", orderDate: "2021-07-19T16:42:32+03:00", status: "Оплачено", statusDate: "2021-07-20T10:00:00+03:00" });
+    const order = create({
+      orderNumber: "1",
+      orderDate: "2021-07-19T16:42:32+03:00",
+      status: "Оплачено",
+      statusDate: "2021-07-20T10:00:00+03:00",
+    });
     expect(order).toMatchObject({ orderDate: "19-07-2021 16:42:32", statusDate: "20-07-2021 10:00:00", status: "Оплачено" });
   });
 
@@ -122,7 +129,10 @@ describe("compileCreate", () => {
       addTagsToLead: { tags: ["VIP"] },
       customFields: [{ field: "grossprofit", value: 456.5 }],
       addCustomFieldsToLead: { customFields: [{ field: "city", value: "Москва" }], overwrite: true },
-      products: [{ name: "Табурет", price: "500.25", brand: "ikea", quantity: 10 }, { name: "Стол", price: 1500 }],
+      products: [
+        { name: "Табурет", price: "500.25", brand: "ikea", quantity: 10 },
+        { name: "Стол", price: 1500 },
+      ],
       orderContacts: {
         mainContacts: { fio: "Иван", phoneNumber: "8 900 000-00-00", email: "Test@Test.ru", tgUsername: "@user" },
         otherContacts: { phoneNumber: ["+7 900 000 00 01"], email: ["a@b.ru"], tgId: [7654321] },
@@ -151,7 +161,9 @@ describe("compileCreate", () => {
         mainContacts: { fio: "Иван", phoneNumber: "79000000000", email: "test@test.ru", tgUsername: "@user" },
         otherContacts: { phoneNumber: ["79000000001"], email: ["a@b.ru"], tgId: ["7654321"] },
       },
-      matching: [{ type: "customSources", customSourceParams: { source: "офлайн-визит", medium: "офлайн-визит", campaign: "офлайн-визит" } }],
+      matching: [
+        { type: "customSources", customSourceParams: { source: "офлайн-визит", medium: "офлайн-визит", campaign: "офлайн-визит" } },
+      ],
     });
   });
 
@@ -200,7 +212,9 @@ describe("compileUpdate", () => {
 
   it("dates a new status at acceptance unless a statusDate is given", () => {
     expectWire(update({ orderNumber: "1", status: "Оплачено" }), { orderNumber: "1", status: "Оплачено", statusDate: accepted });
-    expect(update({ orderNumber: "1", status: "Оплачено", statusDate: "2024-02-29T23:30:00+03:00" }).statusDate).toBe("29-02-2024 23:30:00");
+    expect(update({ orderNumber: "1", status: "Оплачено", statusDate: "2024-02-29T23:30:00+03:00" }).statusDate).toBe(
+      "29-02-2024 23:30:00",
+    );
     expectWire(update({ orderNumber: "1", statusDate: "02-03-2024 10:00:00" }), { orderNumber: "1", statusDate: "02-03-2024 10:00:00" });
   });
 

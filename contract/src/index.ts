@@ -11,6 +11,8 @@ export { DEFAULT_PHONE_REGION } from "./fields/phone";
 export { LIMITS, MAX_ORDERS_PER_CALL } from "./limits";
 export { DEFAULT_SEARCH_DEPTH, MATCHING_TYPES, type MatchingItem, matchingItem, OFFLINE_VISIT } from "./matching";
 export {
+  type Call,
+  MAX_WAIT_MS,
   type OrderCreate,
   type OrderCreateInput,
   type OrderUpdate,
@@ -20,8 +22,6 @@ export {
   ordersUpdateInput,
   orderUpdateInput,
   toCall,
-  type Call,
-  MAX_WAIT_MS,
 } from "./order";
 export type {
   CalltouchContactSearch,

@@ -26,7 +26,10 @@ describe("explicit matching", () => {
       { type: "call", callParams: { callId: 22, tags: ["тег"], tagsLogic: "or" } },
       { type: "call", callParams: { callId: 22, tags: ["тег"], tagsLogic: "or" } },
     ],
-    [{ type: "chat", chatParams: { chatId: 33 } }, { type: "chat", chatParams: { chatId: 33 } }],
+    [
+      { type: "chat", chatParams: { chatId: 33 } },
+      { type: "chat", chatParams: { chatId: 33 } },
+    ],
     [
       { type: "session", sessionParams: { sessionId: [1234567, "7654321"] } },
       { type: "session", sessionParams: { sessionId: ["1234567", "7654321"] } },
@@ -62,11 +65,21 @@ describe("explicit matching", () => {
     [
       {
         type: "callContact",
-        callContactParams: { phones: ["+7 (495) 333-88-77"], md5Phones: ["4FEC00B25336E719D4A0B255EA5AA0F5"], date, callTypeToMatch: "nearestUniqLead" },
+        callContactParams: {
+          phones: ["+7 (495) 333-88-77"],
+          md5Phones: ["4FEC00B25336E719D4A0B255EA5AA0F5"],
+          date,
+          callTypeToMatch: "nearestUniqLead",
+        },
       },
       {
         type: "callContact",
-        callContactParams: { phones: ["74953338877"], md5Phones: ["4fec00b25336e719d4a0b255ea5aa0f5"], date, callTypeToMatch: "nearestUniqLead" },
+        callContactParams: {
+          phones: ["74953338877"],
+          md5Phones: ["4fec00b25336e719d4a0b255ea5aa0f5"],
+          date,
+          callTypeToMatch: "nearestUniqLead",
+        },
       },
     ],
     [
@@ -131,18 +144,36 @@ describe("explicit matching", () => {
       },
     ]);
     expect(errorsOf({ matching: [{ callParams: { callId: 1 } }] })[0]?.message).toMatch(/^required: expected one of request, call/);
-    expect(errorsOf({ matching: ["call"] })[0]).toMatchObject({ field: "matching[0]", message: "expected a matching item: an object with a type, got a string" });
+    expect(errorsOf({ matching: ["call"] })[0]).toMatchObject({
+      field: "matching[0]",
+      message: "expected a matching item: an object with a type, got a string",
+    });
   });
 
   it("refuses an item that could match nothing or is malformed", () => {
     expect(errorsOf({ matching: [{ type: "callContact", callContactParams: { emails: ["a@b.ru"] } }] })).toStrictEqual([
-      { path: ["matching", 0, "callContactParams", "emails"], field: "matching[0].callContactParams.emails", message: 'unknown key "emails"' },
-      { path: ["matching", 0, "callContactParams"], field: "matching[0].callContactParams", message: "give at least one of phones, md5Phones" },
+      {
+        path: ["matching", 0, "callContactParams", "emails"],
+        field: "matching[0].callContactParams.emails",
+        message: 'unknown key "emails"',
+      },
+      {
+        path: ["matching", 0, "callContactParams"],
+        field: "matching[0].callContactParams",
+        message: "give at least one of phones, md5Phones",
+      },
     ]);
     expect(errorsOf({ matching: [{ type: "callContact", callContactParams: { phones: [] } }] })).toStrictEqual([
-      { path: ["matching", 0, "callContactParams"], field: "matching[0].callContactParams", message: "give at least one of phones, md5Phones" },
+      {
+        path: ["matching", 0, "callContactParams"],
+        field: "matching[0].callContactParams",
+        message: "give at least one of phones, md5Phones",
+      },
     ]);
-    expect(errorsOf({ matching: [{ type: "call" }] })[0]).toMatchObject({ field: "matching[0].callParams", message: "required: expected an object" });
+    expect(errorsOf({ matching: [{ type: "call" }] })[0]).toMatchObject({
+      field: "matching[0].callParams",
+      message: "required: expected an object",
+    });
     expect(errorsOf({ matching: [{ type: "call", callParams: { callId: 0 } }] })[0]?.field).toBe("matching[0].callParams.callId");
     expect(errorsOf({ matching: [{ type: "session", sessionParams: { sessionId: [] } }] })[0]).toMatchObject({
       field: "matching[0].sessionParams.sessionId",
@@ -152,21 +183,38 @@ describe("explicit matching", () => {
       field: "matching[0].requestParams.tagsLogic",
       message: `expected "and" or "or", got a string`,
     });
-    expect(errorsOf({ matching: [{ type: "requestContact", requestContactParams: { emails: ["a@b.ru"], requestTypeToMatch: "closest" } }] })[0]).toMatchObject({
+    expect(
+      errorsOf({ matching: [{ type: "requestContact", requestContactParams: { emails: ["a@b.ru"], requestTypeToMatch: "closest" } }] })[0],
+    ).toMatchObject({
       field: "matching[0].requestContactParams.requestTypeToMatch",
     });
-    expect(errorsOf({ matching: [{ type: "leadContact", leadContactParams: { phones: ["1"], date: "2021-07-19 16:42" } }] }).map((e) => e.field)).toStrictEqual([
-      "matching[0].leadContactParams.phones[0]",
-      "matching[0].leadContactParams.date",
-    ]);
-    expect(errorsOf({ matching: [{ type: "customSources", customSourceParams: { medium: "x" } }] })[0]?.field).toBe("matching[0].customSourceParams.source");
-    expect(errorsOf({ matching: Array.from({ length: 21 }, () => ({ type: "withoutSource" })) })[0]).toMatchObject({ field: "matching", message: "at most 20 items" });
+    expect(
+      errorsOf({ matching: [{ type: "leadContact", leadContactParams: { phones: ["1"], date: "2021-07-19 16:42" } }] }).map((e) => e.field),
+    ).toStrictEqual(["matching[0].leadContactParams.phones[0]", "matching[0].leadContactParams.date"]);
+    expect(errorsOf({ matching: [{ type: "customSources", customSourceParams: { medium: "x" } }] })[0]?.field).toBe(
+      "matching[0].customSourceParams.source",
+    );
+    expect(errorsOf({ matching: Array.from({ length: 21 }, () => ({ type: "withoutSource" })) })[0]).toMatchObject({
+      field: "matching",
+      message: "at most 20 items",
+    });
   });
 
   it("is one or the other: explicit matching or the friendly inputs", () => {
-    for (const friendly of [{ phones: ["89157771122"] }, { emails: ["a@b.ru"] }, { sessionId: 1 }, { callId: 1 }, { requestId: 1 }, { source: { source: "x" } }]) {
+    for (const friendly of [
+      { phones: ["89157771122"] },
+      { emails: ["a@b.ru"] },
+      { sessionId: 1 },
+      { callId: 1 },
+      { requestId: 1 },
+      { source: { source: "x" } },
+    ]) {
       expect(errorsOf({ matching: [{ type: "withoutSource" }], ...friendly })).toStrictEqual([
-        { path: ["matching"], field: "matching", message: expect.stringContaining(`give either matching or phones/emails/sessionId/callId/requestId/source, not both`) },
+        {
+          path: ["matching"],
+          field: "matching",
+          message: expect.stringContaining(`give either matching or phones/emails/sessionId/callId/requestId/source, not both`),
+        },
       ]);
     }
   });
@@ -185,7 +233,10 @@ describe("the compiled chain", () => {
   it("searches calls and requests by phone, the memo's way", () => {
     expect(matchingOf({ phones: ["8 915 777-11-22", "+79157771122"] })).toStrictEqual([
       callContact(["79157771122"]),
-      { type: "requestContact", requestContactParams: { phones: ["79157771122"], date, requestTypeToMatch: "nearest", searchDepth: 259200 } },
+      {
+        type: "requestContact",
+        requestContactParams: { phones: ["79157771122"], date, requestTypeToMatch: "nearest", searchDepth: 259200 },
+      },
       offline,
     ]);
   });
@@ -218,11 +269,15 @@ describe("the compiled chain", () => {
     expect(matchingOf({ source }).at(-1)).toStrictEqual({ type: "customSources", customSourceParams: source });
     const configured = { ...moscow, defaultSource: { source: "crm" } };
     expect(matchingOf({}, configured)).toStrictEqual([{ type: "customSources", customSourceParams: { source: "crm" } }]);
-    expect(matchingOf({ source: { source: "выставка" } }, configured)).toStrictEqual([{ type: "customSources", customSourceParams: { source: "выставка" } }]);
+    expect(matchingOf({ source: { source: "выставка" } }, configured)).toStrictEqual([
+      { type: "customSources", customSourceParams: { source: "выставка" } },
+    ]);
   });
 
   it("takes the search depth from configuration", () => {
-    expect(matchingOf({ phones: ["89157771122"] }, { ...moscow, searchDepth: 43200 })[0]).toMatchObject({ callContactParams: { searchDepth: 43200 } });
+    expect(matchingOf({ phones: ["89157771122"] }, { ...moscow, searchDepth: 43200 })[0]).toMatchObject({
+      callContactParams: { searchDepth: 43200 },
+    });
   });
 
   it("searches from the deal's date in site time", () => {

@@ -3,15 +3,7 @@ import type { CompileSettings } from "./compile";
 import { optionalDate, toSiteTime } from "./fields/date";
 import { emailSet } from "./fields/email";
 import { atMost, boolean, expected, optional } from "./fields/field";
-import {
-  digitsSet,
-  md5Set,
-  optionalCalltouchId,
-  optionalDigits,
-  requiredCalltouchId,
-  requiredDigitsSet,
-  tgUsernameSet,
-} from "./fields/id";
+import { digitsSet, md5Set, optionalCalltouchId, optionalDigits, requiredCalltouchId, requiredDigitsSet, tgUsernameSet } from "./fields/id";
 import { phoneSet } from "./fields/phone";
 import { strict } from "./fields/strict";
 import { optionalText, requiredText, tagSet } from "./fields/text";

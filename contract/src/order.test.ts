@@ -50,7 +50,9 @@ describe("one order or a list", () => {
   });
 
   it("names each bad field of each order", () => {
-    expect(fieldErrors(ordersCreateInput, [memoExampleOrder, { orderNumber: "3", phones: ["89157771122", "1"] }, { status: "x" }])).toStrictEqual([
+    expect(
+      fieldErrors(ordersCreateInput, [memoExampleOrder, { orderNumber: "3", phones: ["89157771122", "1"] }, { status: "x" }]),
+    ).toStrictEqual([
       { path: [1, "phones", 1], field: "[1].phones[1]", message: expect.stringMatching(/^not a valid phone number/) },
       { path: [2, "orderNumber"], field: "[2].orderNumber", message: "required: expected the CRM's deal id: a string or an integer" },
     ]);
@@ -63,7 +65,11 @@ describe("unknown keys", () => {
       { path: ["revenu"], field: "revenu", message: 'unknown key "revenu" (did you mean "revenue"?)' },
     ]);
     expect(fieldErrors(ordersCreateInput, [{ orderNumber: 1, products: [{ name: "Стол", prise: 1 }] }])).toStrictEqual([
-      { path: [0, "products", 0, "price"], field: "[0].products[0].price", message: "required: expected an amount: a number or a decimal string (1000.50)" },
+      {
+        path: [0, "products", 0, "price"],
+        field: "[0].products[0].price",
+        message: "required: expected an amount: a number or a decimal string (1000.50)",
+      },
       { path: [0, "products", 0, "prise"], field: "[0].products[0].prise", message: 'unknown key "prise" (did you mean "price"?)' },
     ]);
     expect(fieldErrors(orderCreateInput, { orderNumber: 1, orderContacts: { mainContacts: { phone: "89157771122" } } })).toMatchObject([
@@ -73,7 +79,9 @@ describe("unknown keys", () => {
 
   it("keep create and update apart: update-only fields are unknown to create", () => {
     for (const key of ["tagsOverwrite", "leadManager", "updateDate"]) {
-      expect(fieldErrors(orderCreateInput, { orderNumber: 1, [key]: null })).toMatchObject([{ field: key, message: `unknown key "${key}"` }]);
+      expect(fieldErrors(orderCreateInput, { orderNumber: 1, [key]: null })).toMatchObject([
+        { field: key, message: `unknown key "${key}"` },
+      ]);
     }
   });
 });
@@ -117,7 +125,9 @@ describe("orderCreateInput", () => {
   });
 
   it("takes an object of nothing but blanks as not set", () => {
-    expect(orderCreateInput.parse({ orderNumber: 1, orderContacts: { mainContacts: { fio: "" }, otherContacts: { phoneNumber: [null] } } })).toStrictEqual({
+    expect(
+      orderCreateInput.parse({ orderNumber: 1, orderContacts: { mainContacts: { fio: "" }, otherContacts: { phoneNumber: [null] } } }),
+    ).toStrictEqual({
       orderNumber: "1",
       orderContacts: undefined,
     });

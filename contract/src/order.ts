@@ -162,7 +162,12 @@ function oneOrMany<T extends z.ZodType>(order: T) {
   const envelope = strict({
     orders: many,
     /** Hold the answer up to this many milliseconds until the orders are delivered (or dead). */
-    wait: optional(z.int({ error: expected("a whole number of milliseconds") }).min(0).max(MAX_WAIT_MS, atMost(MAX_WAIT_MS, "ms"))),
+    wait: optional(
+      z
+        .int({ error: expected("a whole number of milliseconds") })
+        .min(0)
+        .max(MAX_WAIT_MS, atMost(MAX_WAIT_MS, "ms")),
+    ),
   });
   return z.union([order, many, envelope], {
     error: expected(`an order, a list of 1 to ${MAX_ORDERS_PER_CALL} orders, or {orders, wait}`),

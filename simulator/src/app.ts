@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import * as z from "zod";
 import { issuesOf } from "./issues";
 import { OUTCOMES } from "./request-log";

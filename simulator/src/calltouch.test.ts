@@ -1,14 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  calltouch,
-  control,
-  createBody,
-  createOrder,
-  freshSimulator,
-  heldOrders,
-  loggedRequests,
-} from "./test-support";
+import { calltouch, control, createBody, createOrder, freshSimulator, heldOrders, loggedRequests } from "./test-support";
 
 beforeEach(() => freshSimulator());
 
@@ -128,10 +120,7 @@ describe("create and update", () => {
     await control("PUT", "config", { echoOrderNumber: false });
     await calltouch("create", createBody("o-1"));
     const answer = await calltouch("update", { orders: [{ orderNumber: "o-1" }, { orderNumber: "o-2" }] });
-    expect(answer.body.data.orders).toEqual([
-      { calltouchOrderId: 1 },
-      { error: 'Order with orderNumber "o-2" not found' },
-    ]);
+    expect(answer.body.data.orders).toEqual([{ calltouchOrderId: 1 }, { error: 'Order with orderNumber "o-2" not found' }]);
   });
 
   it("a crm sent on update replaces the deal's", async () => {
@@ -212,9 +201,7 @@ describe("rejectOrders", () => {
     expect((await calltouch("update", { orders: [{ orderNumber: "o-1", status: "x" }] })).body.data.orders).toEqual([
       { orderNumber: "o-1", error: "Сделка закрыта" },
     ]);
-    expect((await calltouch("delete", { orderNumbers: ["o-1"] })).body.data.orders).toEqual([
-      { calltouchOrderId: 1, orderNumber: "o-1" },
-    ]);
+    expect((await calltouch("delete", { orderNumbers: ["o-1"] })).body.data.orders).toEqual([{ calltouchOrderId: 1, orderNumber: "o-1" }]);
   });
 });
 

@@ -1,6 +1,6 @@
 import * as z from "zod";
+import { type FieldIssue, issuesOf } from "./issues";
 import { CREATE_ORDER_KEYS } from "./validate";
-import { issuesOf, type FieldIssue } from "./issues";
 
 /** A status that can carry a JSON body (so not 204, 205 or 304). */
 const statusWithBody = (min: number) =>
@@ -35,7 +35,10 @@ const throttle = z.strictObject({
 const rejectRule = z.strictObject({
   orderNumberPattern: regexSource,
   error: z.string().min(1),
-  on: z.array(z.enum(["create", "update", "delete"])).min(1).optional(),
+  on: z
+    .array(z.enum(["create", "update", "delete"]))
+    .min(1)
+    .optional(),
 });
 
 const shape = {

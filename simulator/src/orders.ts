@@ -87,10 +87,7 @@ export class OrderBook {
     const cursor =
       orderNumber === undefined
         ? this.sql.exec<{ record: string }>("SELECT record FROM orders ORDER BY id")
-        : this.sql.exec<{ record: string }>(
-            "SELECT record FROM orders WHERE order_number = ? ORDER BY id",
-            orderNumber,
-          );
+        : this.sql.exec<{ record: string }>("SELECT record FROM orders WHERE order_number = ? ORDER BY id", orderNumber);
     return cursor.toArray().map((row) => JSON.parse(row.record) as HeldOrder);
   }
 
@@ -123,8 +120,7 @@ export class OrderBook {
     if (body.method === "update") {
       return body.orders.map((order) => {
         const held = this.list(order.orderNumber);
-        const refusal =
-          refusalFor(config.rejectOrders, "update", order.orderNumber) ?? notFound(order.orderNumber, held);
+        const refusal = refusalFor(config.rejectOrders, "update", order.orderNumber) ?? notFound(order.orderNumber, held);
         if (refusal !== undefined) return item(order.orderNumber, { error: refusal });
         const id = this.update(held, { method: "update", order }, "update", seq, crm, config);
         return item(order.orderNumber, { calltouchOrderId: id });
@@ -193,9 +189,7 @@ function notFound(orderNumber: string, held: readonly HeldOrder[]): string | und
 }
 
 function refusalFor(rules: readonly RejectRule[], method: Method, orderNumber: string): string | undefined {
-  const rule = rules.find(
-    (r) => (r.on === undefined || r.on.includes(method)) && new RegExp(r.orderNumberPattern).test(orderNumber),
-  );
+  const rule = rules.find((r) => (r.on === undefined || r.on.includes(method)) && new RegExp(r.orderNumberPattern).test(orderNumber));
   return rule?.error;
 }
 

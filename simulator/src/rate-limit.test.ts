@@ -86,7 +86,11 @@ describe("the simulator's limits", () => {
   });
 
   it("answers like a throttle, with its own text, once the daily points are spent", async () => {
-    await freshSimulator({ dailyPoints: 2, pointsPerRequest: 1, throttle: { status: 429, body: { custom: "per-second" }, dailyBody: null } });
+    await freshSimulator({
+      dailyPoints: 2,
+      pointsPerRequest: 1,
+      throttle: { status: 429, body: { custom: "per-second" }, dailyBody: null },
+    });
     expect((await calltouch("create", { crm: "crm", orders: [] })).status).toBe(400); // refused requests cost nothing
     expect((await calltouch("create", createBody("o-1"))).status).toBe(200);
     expect((await calltouch("create", createBody("o-2"))).status).toBe(200);

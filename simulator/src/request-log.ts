@@ -104,9 +104,7 @@ export class RequestLog {
 
   /** Counts by outcome and the peak rate. */
   stats(): LogStats {
-    const rows = this.sql
-      .exec<{ at: number; outcome: string }>("SELECT at, outcome FROM requests ORDER BY seq")
-      .toArray();
+    const rows = this.sql.exec<{ at: number; outcome: string }>("SELECT at, outcome FROM requests ORDER BY seq").toArray();
     const byOutcome = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
     for (const { outcome } of rows) byOutcome[outcome as Outcome] += 1;
     // seq order is arrival order, and `at` never decreases along it.

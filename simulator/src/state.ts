@@ -1,14 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
-import { app } from "./app";
 import { errorBody, ordersBody, validationBody } from "./answers";
+import { app } from "./app";
 import { applyConfigPatch, defaultConfig, restoreConfig, type SimulatorConfig } from "./config";
 import { mulberry32, pickFault } from "./faults";
 import type { FieldIssue } from "./issues";
-import { OrderBook, type HeldOrder } from "./orders";
-import { budgetExhausted, SlidingWindow, spend, spentToday, type PointsLedger } from "./rate-limit";
-import { RequestLog, type LogFilter, type LoggedRequest, type LogStats, type Outcome, type Reply } from "./request-log";
+import { type HeldOrder, OrderBook } from "./orders";
+import { budgetExhausted, type PointsLedger, SlidingWindow, spend, spentToday } from "./rate-limit";
+import { type LogFilter, type LoggedRequest, type LogStats, type Outcome, type Reply, RequestLog } from "./request-log";
 import { type SiteverifyAnswer, siteverify } from "./turnstile";
-import { envelopeIssues, NOT_JSON, parseJson, validateBody, type Method } from "./validate";
+import { envelopeIssues, type Method, NOT_JSON, parseJson, validateBody } from "./validate";
 
 /** A request to a Calltouch path, read in full so that it can be decided in one go. */
 export interface ReceivedRequest {

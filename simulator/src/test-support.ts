@@ -29,14 +29,8 @@ async function send(method: string, path: string, init: { body?: string; headers
  * POSTs to a Calltouch method with valid headers (replaced or removed by `headers`, `undefined` removes one).
  * A string body is sent as is; anything else as JSON.
  */
-export function calltouch(
-  method: "create" | "update" | "delete",
-  body: unknown,
-  headers: Record<string, string | undefined> = {},
-) {
-  const merged = Object.entries({ ...CALLTOUCH_HEADERS, ...headers }).filter(
-    (entry): entry is [string, string] => entry[1] !== undefined,
-  );
+export function calltouch(method: "create" | "update" | "delete", body: unknown, headers: Record<string, string | undefined> = {}) {
+  const merged = Object.entries({ ...CALLTOUCH_HEADERS, ...headers }).filter((entry): entry is [string, string] => entry[1] !== undefined);
   return send("POST", `/lead-service/v1/api/client-order/${method}`, {
     body: typeof body === "string" ? body : JSON.stringify(body),
     headers: merged,

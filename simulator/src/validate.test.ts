@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { calltouch, control, createBody, createOrder, freshSimulator, heldOrders, loggedRequests } from "./test-support";
-import { dateProblem, validateBody, type Method, type ValidationSettings } from "./validate";
+import { dateProblem, type Method, type ValidationSettings, validateBody } from "./validate";
 
 const DEFAULTS: ValidationSettings = {
   maxOrdersPerRequest: 100,
@@ -33,12 +33,16 @@ describe("dates", () => {
     },
   );
 
-  it.each(["31-02-2021 10:00:00", "29-02-2023 10:00:00", "00-01-2021 10:00:00", "01-13-2021 10:00:00", "01-01-2021 24:00:00", "01-01-2021 10:60:00"])(
-    "refuses the impossible %s",
-    (value) => {
-      expect(dateProblem(value)).toBe(`${JSON.stringify(value)} is not a real calendar date and time`);
-    },
-  );
+  it.each([
+    "31-02-2021 10:00:00",
+    "29-02-2023 10:00:00",
+    "00-01-2021 10:00:00",
+    "01-13-2021 10:00:00",
+    "01-01-2021 24:00:00",
+    "01-01-2021 10:60:00",
+  ])("refuses the impossible %s", (value) => {
+    expect(dateProblem(value)).toBe(`${JSON.stringify(value)} is not a real calendar date and time`);
+  });
 
   it("checks every date field, matching's included", () => {
     const bad = "2021-07-19 16:42:32";
@@ -66,9 +70,13 @@ describe("the request root", () => {
       { field: "orders", message: "at most 100 orders per request, got 101" },
     ]);
     expect(issues("create", createBody(...orderNumbers.slice(0, 100)))).toEqual([]);
-    expect(issues("update", { orders: orderNumbers.slice(0, 3).map((orderNumber) => ({ orderNumber })) }, { ...DEFAULTS, maxOrdersPerRequest: 2 })).toEqual([
-      { field: "orders", message: "at most 2 orders per request, got 3" },
-    ]);
+    expect(
+      issues(
+        "update",
+        { orders: orderNumbers.slice(0, 3).map((orderNumber) => ({ orderNumber })) },
+        { ...DEFAULTS, maxOrdersPerRequest: 2 },
+      ),
+    ).toEqual([{ field: "orders", message: "at most 2 orders per request, got 3" }]);
   });
 
   it("wants crm on create, a non-empty array of orders, and nothing else", () => {
@@ -119,7 +127,10 @@ describe("money", () => {
   });
 
   it("checks product prices", () => {
-    const products = [{ name: "Приём", price: "2500.00", quantity: 1 }, { name: "Анализ", price: "дорого" }];
+    const products = [
+      { name: "Приём", price: "2500.00", quantity: 1 },
+      { name: "Анализ", price: "дорого" },
+    ];
     expect(issues("update", updateWith({ products }))).toEqual([
       { field: "orders[0].products[1].price", message: 'expected a decimal string such as "1000.00" or a number' },
     ]);
@@ -150,9 +161,7 @@ describe("matching", () => {
     expect(issues("create", withMatching({ type: "withoutSource" }))).toEqual([
       { field: "orders[0].matching", message: "Invalid input: expected array, received object" },
     ]);
-    expect(issues("create", withMatching([]))).toEqual([
-      { field: "orders[0].matching", message: "must list at least one matching item" },
-    ]);
+    expect(issues("create", withMatching([]))).toEqual([{ field: "orders[0].matching", message: "must list at least one matching item" }]);
     expect(issues("create", withMatching(["callContact"]))).toEqual([
       { field: "orders[0].matching[0]", message: "Invalid input: expected object, received string" },
     ]);
@@ -213,13 +222,18 @@ describe("create and update shapes", () => {
   });
 
   it("refuses create's fields on update, and says what update calls them", () => {
-    expect(issues("update", updateWith({ matching: [{ type: "withoutSource" }], comment: { text: "hi" }, orderDate: "19-07-2021 16:42:32" }))).toEqual([
+    expect(
+      issues("update", updateWith({ matching: [{ type: "withoutSource" }], comment: { text: "hi" }, orderDate: "19-07-2021 16:42:32" })),
+    ).toEqual([
       { field: "orders[0].matching", message: 'use "reMatching" on update; "matching" is create\'s' },
       { field: "orders[0].comment", message: 'use "addNewComment" on update; "comment" is create\'s' },
       { field: "orders[0].orderDate", message: "orderDate is create's; update has updateDate and statusDate" },
     ]);
     expect(issues("update", updateWith({ addTags: [{ tag: "a" }] }))).toEqual([
-      { field: "orders[0].addTags", message: "on update addTags is an object {overwrite, tags: [{tag}]}; the plain array is create's shape" },
+      {
+        field: "orders[0].addTags",
+        message: "on update addTags is an object {overwrite, tags: [{tag}]}; the plain array is create's shape",
+      },
     ]);
   });
 
@@ -244,7 +258,9 @@ describe("create and update shapes", () => {
   it("refuses an unknown order key, listing the allowed ones", () => {
     const [issue] = issues("create", createWith({ phone: "79157771122" }));
     expect(issue?.field).toBe("orders[0].phone");
-    expect(issue?.message).toMatch(/^unknown key; allowed on create: orderNumber, status, statusDate, .*, matching, orderDate, comment, addTags$/);
+    expect(issue?.message).toMatch(
+      /^unknown key; allowed on create: orderNumber, status, statusDate, .*, matching, orderDate, comment, addTags$/,
+    );
   });
 
   it("requires status, statusDate, orderDate and matching on create unless requiredOnCreate says otherwise", () => {

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { issuesOf, type FieldIssue, type UnknownKeyAdvice } from "./issues";
+import { type FieldIssue, issuesOf, type UnknownKeyAdvice } from "./issues";
 
 // Schemas follow the upstream spec, calltouch-api.md. Objects are strict on purpose: the gateway must send only
 // Calltouch's fields, and a key from the other method's shape is exactly the bug this simulator exists to catch.
@@ -129,7 +129,7 @@ const matchingOptions = [
       ["source", "medium", "campaign", "content", "term"],
     ),
   }),
-z.strictObject({ type: z.literal("withoutSource") }),
+  z.strictObject({ type: z.literal("withoutSource") }),
 ] as const;
 const MATCHING_TYPES = matchingOptions.map((option) => option.shape.type.value);
 const matchingItem = z.discriminatedUnion("type", matchingOptions, {
@@ -275,9 +275,7 @@ function bodySchema(method: Method, settings: ValidationSettings) {
   const max = settings.maxOrdersPerRequest;
   switch (method) {
     case "create": {
-      const required: Partial<Record<CreateOrderKey, true>> = Object.fromEntries(
-        settings.requiredOnCreate.map((key) => [key, true]),
-      );
+      const required: Partial<Record<CreateOrderKey, true>> = Object.fromEntries(settings.requiredOnCreate.map((key) => [key, true]));
       return z.strictObject({ crm: nonEmpty, orders: orderList(createOrder.required(required), max) });
     }
     case "update":

@@ -60,7 +60,11 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   } else if (request.method === "POST" && url.pathname.startsWith("/forms/")) {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const form = await new Request(url, { method: "POST", headers: request.headers as HeadersInit, body: Buffer.concat(chunks) }).formData();
+    const form = await new Request(url, {
+      method: "POST",
+      headers: request.headers as HeadersInit,
+      body: Buffer.concat(chunks),
+    }).formData();
     submissions.push({ headers: request.headers, fields: Object.fromEntries([...form].map(([key, value]) => [key, String(value)])) });
     await gate;
     const answer = answers.shift() ?? { status: 200, body: { receipt: { orderNumber: "web-1", changeId: 1, state: "queued" } } };
@@ -129,7 +133,9 @@ describe("the website-form helper", () => {
     expect(await page.isEnabled("button[type=submit]")).toBe(true);
     expect(await page.getAttribute("form", "data-ct-state")).toBe("success");
     expect(await page.inputValue("[name=phone]")).toBe(""); // reset for the next visitor
-    expect(await events()).toEqual([{ type: "calltouch:success", detail: { receipt: { orderNumber: "web-1", changeId: 1, state: "queued" } } }]);
+    expect(await events()).toEqual([
+      { type: "calltouch:success", detail: { receipt: { orderNumber: "web-1", changeId: 1, state: "queued" } } },
+    ]);
   });
 
   it("takes the session from the Calltouch script's ct('calltracking_params', modId) when there is no cookie", async () => {
@@ -192,7 +198,11 @@ describe("the website-form helper", () => {
   });
 
   it("shows any other failure in [data-ct-error]: the gateway's message, or the site's own text", async () => {
-    answers.push({ status: 429, body: { error: { message: "Too many submissions" } }, headers: { "retry-after": "60", "access-control-expose-headers": "Retry-After" } });
+    answers.push({
+      status: 429,
+      body: { error: { message: "Too many submissions" } },
+      headers: { "retry-after": "60", "access-control-expose-headers": "Retry-After" },
+    });
     await open(formPage());
     await fillAndSend();
     await page.waitForSelector("[data-ct-error]", { state: "visible" });
@@ -202,12 +212,19 @@ describe("the website-form helper", () => {
     // No answer at all (Chromium would retry a request whose connection the stub dropped).
     await page.route("**/forms/**", (route) => route.abort("connectionreset"));
     await page.click("button[type=submit]");
-    await expect.poll(() => page.locator("[data-ct-error]").textContent({ timeout: 1000 }).catch(() => "")).toMatch(/could not be sent/);
+    await expect
+      .poll(() =>
+        page
+          .locator("[data-ct-error]")
+          .textContent({ timeout: 1000 })
+          .catch(() => ""),
+      )
+      .toMatch(/could not be sent/);
     expect((await events()).map((event) => event.detail.status)).toEqual([429, 0]);
     expect(await page.isEnabled("button[type=submit]")).toBe(true);
 
     answers.push({ status: 403, body: { error: { message: "This page may not send deals with this form key" } } });
-    await open(formPage({ extraFields: '<p data-ct-error hidden>Не удалось отправить заявку, позвоните нам.</p>' }));
+    await open(formPage({ extraFields: "<p data-ct-error hidden>Не удалось отправить заявку, позвоните нам.</p>" }));
     await fillAndSend();
     await page.waitForSelector("[data-ct-error]", { state: "visible" });
     expect(await page.textContent("[data-ct-error]")).toBe("Не удалось отправить заявку, позвоните нам.");

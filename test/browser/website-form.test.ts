@@ -104,7 +104,8 @@ describe("the website form of examples/website-form", () => {
     const { context, page } = await visitor(true);
     await page.waitForSelector("form[data-ct-enhanced]", { state: "attached" });
     const success = page.evaluate(
-      () => new Promise((resolve) => document.addEventListener("calltouch:success", (event) => resolve((event as CustomEvent).detail.receipt))),
+      () =>
+        new Promise((resolve) => document.addEventListener("calltouch:success", (event) => resolve((event as CustomEvent).detail.receipt))),
     );
     await fill(page, withScript);
     await page.screenshot({ path: screenshot("js-filled"), fullPage: true });
@@ -148,9 +149,7 @@ describe("the website form of examples/website-form", () => {
 
   it("both deals reach Calltouch matched by the visitor's session first, with the key's defaults", async () => {
     let orders: CalltouchOrder[] = [];
-    await expect
-      .poll(async () => (orders = await createdOrders()).length, { timeout: 30_000, interval: 250 })
-      .toBeGreaterThanOrEqual(2);
+    await expect.poll(async () => (orders = await createdOrders()).length, { timeout: 30_000, interval: 250 }).toBeGreaterThanOrEqual(2);
     // The invalid form never got past the gateway.
     expect(orders).toHaveLength(2);
     expect(orders.some((order) => order.comment?.text === "Неверный телефон")).toBe(false);

@@ -48,11 +48,7 @@ describe("the development servers of `scripts/run dev`", () => {
     expect(request!.path).toBe("/lead-service/v1/api/client-order/create");
     expect(request!.headers).toMatchObject({ "access-token": "simulator-token", siteid: "12345" });
     const [order] = request!.body.orders;
-    expect(order.matching.map((item: { type: string }) => item.type)).toEqual([
-      "callContact",
-      "requestContact",
-      "customSources",
-    ]);
+    expect(order.matching.map((item: { type: string }) => item.type)).toEqual(["callContact", "requestContact", "customSources"]);
     expect(order).toMatchObject({ orderDate: "19-07-2021 16:42:32", statusDate: "19-07-2021 16:42:32", revenue: "1000.00" });
   });
 });

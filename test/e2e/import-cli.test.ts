@@ -50,13 +50,30 @@ describe("the mapping", () => {
   it("maps named columns, columns named like fields by themselves, lists, objects and custom fields", () => {
     const mapping = resolveMapping(
       ["ID", "status", "Телефон", "Телефон 2", "utm_source", "Город", "Товары", "Заметки"],
-      loadMapping(undefined, ["ID=orderNumber", "Телефон=phones", "Телефон 2=phones", "utm_source=source.source", "Город=customFields.Город", "Товары=products", "Заметки="]),
+      loadMapping(undefined, [
+        "ID=orderNumber",
+        "Телефон=phones",
+        "Телефон 2=phones",
+        "utm_source=source.source",
+        "Город=customFields.Город",
+        "Товары=products",
+        "Заметки=",
+      ]),
       "create",
       { ignoreUnmapped: false },
     );
     expect(
       mapRow(
-        { ID: "42", status: "Запись", Телефон: "8 915 777-11-22", "Телефон 2": "", utm_source: "yandex", Город: "Тверь", Товары: '[{"name": "Кровать", "price": 10}]', Заметки: "x" },
+        {
+          ID: "42",
+          status: "Запись",
+          Телефон: "8 915 777-11-22",
+          "Телефон 2": "",
+          utm_source: "yandex",
+          Город: "Тверь",
+          Товары: '[{"name": "Кровать", "price": 10}]',
+          Заметки: "x",
+        },
         mapping,
       ),
     ).toEqual({
@@ -76,10 +93,19 @@ describe("the mapping", () => {
     expect(() => resolveMapping(["id", "Сумма"], loadMapping(undefined, ["id=orderNumbr"]), "create", { ignoreUnmapped: false })).toThrow(
       /"id" maps to "orderNumbr", which is not a field of create[\s\S]*columns mapped to no field: "Сумма"[\s\S]*no column maps to orderNumber/,
     );
-    expect(resolveMapping(["orderNumber", "Сумма"], {}, "create", { ignoreUnmapped: true })).toEqual({ orderNumber: "orderNumber", "Сумма": null });
+    expect(resolveMapping(["orderNumber", "Сумма"], {}, "create", { ignoreUnmapped: true })).toEqual({
+      orderNumber: "orderNumber",
+      Сумма: null,
+    });
     // JSON Lines: a stray key is the row's error (the schema names it, with a "did you mean"), not the run's.
-    expect(resolveMapping(["orderNumber", "revenu"], {}, "create", { ignoreUnmapped: false, unmappedAreRowErrors: true })).toEqual({ orderNumber: "orderNumber", revenu: "revenu" });
-    expect(checkRow({ line: 3, values: { orderNumber: "1", revenu: 5 } }, {}, "create", "d.jsonl")).toMatchObject({ ok: false, errors: ['revenu: unknown key "revenu" (did you mean "revenue"?)'] });
+    expect(resolveMapping(["orderNumber", "revenu"], {}, "create", { ignoreUnmapped: false, unmappedAreRowErrors: true })).toEqual({
+      orderNumber: "orderNumber",
+      revenu: "revenu",
+    });
+    expect(checkRow({ line: 3, values: { orderNumber: "1", revenu: 5 } }, {}, "create", "d.jsonl")).toMatchObject({
+      ok: false,
+      errors: ['revenu: unknown key "revenu" (did you mean "revenue"?)'],
+    });
   });
 });
 
@@ -91,7 +117,10 @@ describe("checkRow", () => {
       line: 7,
       ok: false,
       orderNumber: "42",
-      errors: [expect.stringMatching(/^revenue: more than 2 decimal places/), expect.stringMatching(/^phones\[0\]: not a valid phone number/)],
+      errors: [
+        expect.stringMatching(/^revenue: more than 2 decimal places/),
+        expect.stringMatching(/^phones\[0\]: not a valid phone number/),
+      ],
     });
     expect(checkRow({ line: 8, values: { id: "42" } }, mapping, "update", "deals.csv")).toMatchObject({
       ok: false,
@@ -118,7 +147,11 @@ describe("the command line", () => {
       batch: 10,
       state: "d.jsonl.import-state.json",
     });
-    for (const argv of [["import", "d.csv", "--url", "http://x"], ["import", "d.csv", "--url", "http://x", "--key", "k", "--batch", "1001"], ["export", "d.csv"]]) {
+    for (const argv of [
+      ["import", "d.csv", "--url", "http://x"],
+      ["import", "d.csv", "--url", "http://x", "--key", "k", "--batch", "1001"],
+      ["export", "d.csv"],
+    ]) {
       expect(() => parseImportArgs(argv, {}), argv.join(" ")).toThrow(UsageError);
     }
   });

@@ -116,9 +116,9 @@ interface DeliveryStats {
 }
 
 const stats = () =>
-  json<{ result: { data: DeliveryStats } }>(`${servers.gatewayUrl}/trpc/deliveries.stats`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }).then(
-    (answer) => answer.result.data,
-  );
+  json<{ result: { data: DeliveryStats } }>(`${servers.gatewayUrl}/trpc/deliveries.stats`, {
+    headers: { authorization: `Bearer ${ADMIN_KEY}` },
+  }).then((answer) => answer.result.data);
 
 interface SimulatorRequest {
   path: string;
@@ -127,82 +127,90 @@ interface SimulatorRequest {
   response: { data?: { orders?: { error?: string }[] } | null };
 }
 
-const requests = () => json<{ requests: SimulatorRequest[] }>(`${servers.simulatorUrl}/__simulator/requests`).then((answer) => answer.requests);
+const requests = () =>
+  json<{ requests: SimulatorRequest[] }>(`${servers.simulatorUrl}/__simulator/requests`).then((answer) => answer.requests);
 
 describe("calltouch-gateway import through the dev servers", () => {
-  it(
-    "reports the 25 bad rows by line and sends nothing, then imports the rest exactly once across a kill and a resume",
-    async () => {
-      const deals = join(dir, "deals.csv");
-      const mapping = join(dir, "mapping.json");
-      const receipts = join(dir, "receipts.jsonl");
-      const { badLines, orderNumbers } = writeDeals(deals);
-      writeFileSync(
-        mapping,
-        JSON.stringify({ "ID сделки": "orderNumber", Дата: "orderDate", Статус: "status", Сумма: "revenue", Телефон: "phones", Email: "emails", Заметки: null }),
-      );
-      expect(badLines.size).toBe(25);
-      const args = ["import", deals, "--url", servers.gatewayUrl, "--key", IMPORT_KEY, "--mapping", mapping, "--batch", String(BATCH)];
+  it("reports the 25 bad rows by line and sends nothing, then imports the rest exactly once across a kill and a resume", async () => {
+    const deals = join(dir, "deals.csv");
+    const mapping = join(dir, "mapping.json");
+    const receipts = join(dir, "receipts.jsonl");
+    const { badLines, orderNumbers } = writeDeals(deals);
+    writeFileSync(
+      mapping,
+      JSON.stringify({
+        "ID сделки": "orderNumber",
+        Дата: "orderDate",
+        Статус: "status",
+        Сумма: "revenue",
+        Телефон: "phones",
+        Email: "emails",
+        Заметки: null,
+      }),
+    );
+    expect(badLines.size).toBe(25);
+    const args = ["import", deals, "--url", servers.gatewayUrl, "--key", IMPORT_KEY, "--mapping", mapping, "--batch", String(BATCH)];
 
-      // 1. Without --skip-invalid: every bad row reported by its line, and nothing sent.
-      const refused = await runCli(args);
-      expect(refused.code, refused.stderr + refused.stdout).toBe(1);
-      const reported = [...refused.stderr.matchAll(/^line (\d+): ([^:]+):/gm)].map(([, line, field]) => [Number(line), field]);
-      expect(reported).toEqual([...badLines]);
-      expect(refused.stdout).toContain(`read ${ROWS} rows (lines 2–${ROWS + 1}): 25 invalid, ${ROWS - 25} valid`);
-      expect(refused.stdout).toContain("nothing sent");
-      expect(await requests()).toEqual([]);
-      expect(await stats()).toMatchObject({ queued: 0, inFlight: 0, delivered: 0, dead: 0 });
+    // 1. Without --skip-invalid: every bad row reported by its line, and nothing sent.
+    const refused = await runCli(args);
+    expect(refused.code, refused.stderr + refused.stdout).toBe(1);
+    const reported = [...refused.stderr.matchAll(/^line (\d+): ([^:]+):/gm)].map(([, line, field]) => [Number(line), field]);
+    expect(reported).toEqual([...badLines]);
+    expect(refused.stdout).toContain(`read ${ROWS} rows (lines 2–${ROWS + 1}): 25 invalid, ${ROWS - 25} valid`);
+    expect(refused.stdout).toContain("nothing sent");
+    expect(await requests()).toEqual([]);
+    expect(await stats()).toMatchObject({ queued: 0, inFlight: 0, delivered: 0, dead: 0 });
 
-      // 2. With --skip-invalid, killed just after its first accepted call: a call of 500 takes about half a
-      // second, so the second one is then on its way, and its answer is lost (the gateway may have stored it).
-      const killed = await runCli([...args, "--skip-invalid", "--receipts", receipts], 1, 100);
-      expect(killed.signal, killed.stderr + killed.stdout).toBe("SIGKILL");
-      const stateFile = `${deals}.import-state.json`;
-      const interrupted = JSON.parse(readFileSync(stateFile, "utf8")) as { nextLine: number; pending?: { rows: number } };
-      expect(interrupted.nextLine, "the state file vouches for the first call").toBeGreaterThan(2);
+    // 2. With --skip-invalid, killed just after its first accepted call: a call of 500 takes about half a
+    // second, so the second one is then on its way, and its answer is lost (the gateway may have stored it).
+    const killed = await runCli([...args, "--skip-invalid", "--receipts", receipts], 1, 100);
+    expect(killed.signal, killed.stderr + killed.stdout).toBe("SIGKILL");
+    const stateFile = `${deals}.import-state.json`;
+    const interrupted = JSON.parse(readFileSync(stateFile, "utf8")) as { nextLine: number; pending?: { rows: number } };
+    expect(interrupted.nextLine, "the state file vouches for the first call").toBeGreaterThan(2);
 
-      // 3. The same command again: it resumes after the calls the state file vouches for.
-      const resumed = await runCli([...args, "--skip-invalid", "--receipts", receipts]);
-      console.log(`import: killed run:\n${killed.stderr.replace(/^line \d+:.*\n/gm, "")}resumed run:\n${resumed.stdout}`);
-      expect(resumed.code, resumed.stderr + resumed.stdout).toBe(1); // the 25 bad rows still count
-      const resumedAt = Number(/resumed at line (\d+)/.exec(resumed.stdout)?.[1]);
-      expect(resumedAt, resumed.stdout).toBeGreaterThan(2);
-      if (interrupted.pending) {
-        // The call that was out goes again, and the gateway answers what it stored by the rows' keys.
-        expect(resumed.stdout).toContain(`duplicates: the ${interrupted.pending.rows} rows re-sent after the interruption`);
-      }
-      expect(resumed.stdout).toContain(`${ROWS - 25} of ${ROWS - 25} valid rows accepted in all`);
-      expect(existsSync(stateFile), "the state file is removed once every row was accepted").toBe(false);
+    // 3. The same command again: it resumes after the calls the state file vouches for.
+    const resumed = await runCli([...args, "--skip-invalid", "--receipts", receipts]);
+    console.log(`import: killed run:\n${killed.stderr.replace(/^line \d+:.*\n/gm, "")}resumed run:\n${resumed.stdout}`);
+    expect(resumed.code, resumed.stderr + resumed.stdout).toBe(1); // the 25 bad rows still count
+    const resumedAt = Number(/resumed at line (\d+)/.exec(resumed.stdout)?.[1]);
+    expect(resumedAt, resumed.stdout).toBeGreaterThan(2);
+    if (interrupted.pending) {
+      // The call that was out goes again, and the gateway answers what it stored by the rows' keys.
+      expect(resumed.stdout).toContain(`duplicates: the ${interrupted.pending.rows} rows re-sent after the interruption`);
+    }
+    expect(resumed.stdout).toContain(`${ROWS - 25} of ${ROWS - 25} valid rows accepted in all`);
+    expect(existsSync(stateFile), "the state file is removed once every row was accepted").toBe(false);
 
-      // The outbox settles with every valid row delivered once, and none dead.
-      const deadline = Date.now() + 60_000;
-      let settled = await stats();
-      while ((settled.queued > 0 || settled.inFlight > 0) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        settled = await stats();
-      }
-      expect(settled).toMatchObject({ queued: 0, inFlight: 0, delivered: ROWS - 25, dead: 0 });
+    // The outbox settles with every valid row delivered once, and none dead.
+    const deadline = Date.now() + 60_000;
+    let settled = await stats();
+    while ((settled.queued > 0 || settled.inFlight > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      settled = await stats();
+    }
+    expect(settled).toMatchObject({ queued: 0, inFlight: 0, delivered: ROWS - 25, dead: 0 });
 
-      // Calltouch saw each valid order in exactly one successful create, and nothing else.
-      const created = new Map<string, number>();
-      for (const request of await requests()) {
-        expect(request.path, "a resent create would go as an update").toMatch(/create$/);
-        if (request.outcome !== "ok") continue;
-        request.body.orders?.forEach((order, index) => {
-          if (!request.response.data?.orders?.[index]?.error) created.set(order.orderNumber, (created.get(order.orderNumber) ?? 0) + 1);
-        });
-      }
-      expect([...created.keys()].sort()).toEqual([...orderNumbers].sort());
-      expect([...created].filter(([, count]) => count !== 1)).toEqual([]);
+    // Calltouch saw each valid order in exactly one successful create, and nothing else.
+    const created = new Map<string, number>();
+    for (const request of await requests()) {
+      expect(request.path, "a resent create would go as an update").toMatch(/create$/);
+      if (request.outcome !== "ok") continue;
+      request.body.orders?.forEach((order, index) => {
+        if (!request.response.data?.orders?.[index]?.error) created.set(order.orderNumber, (created.get(order.orderNumber) ?? 0) + 1);
+      });
+    }
+    expect([...created.keys()].sort()).toEqual([...orderNumbers].sort());
+    expect([...created].filter(([, count]) => count !== 1)).toEqual([]);
 
-      // One receipt per row, in line order, the bad ones marked invalid.
-      const lines = readFileSync(receipts, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { line: number; state: string; changeId?: number });
-      expect(lines).toHaveLength(ROWS);
-      expect(new Set(lines.map((receipt) => receipt.line)).size).toBe(ROWS);
-      expect(lines.filter((receipt) => receipt.state === "invalid").map((receipt) => receipt.line)).toEqual([...badLines.keys()]);
-      expect(new Set(lines.flatMap((receipt) => (receipt.changeId === undefined ? [] : [receipt.changeId]))).size).toBe(ROWS - 25);
-    },
-    90_000,
-  );
+    // One receipt per row, in line order, the bad ones marked invalid.
+    const lines = readFileSync(receipts, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { line: number; state: string; changeId?: number });
+    expect(lines).toHaveLength(ROWS);
+    expect(new Set(lines.map((receipt) => receipt.line)).size).toBe(ROWS);
+    expect(lines.filter((receipt) => receipt.state === "invalid").map((receipt) => receipt.line)).toEqual([...badLines.keys()]);
+    expect(new Set(lines.flatMap((receipt) => (receipt.changeId === undefined ? [] : [receipt.changeId]))).size).toBe(ROWS - 25);
+  }, 90_000);
 });

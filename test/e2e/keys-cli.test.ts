@@ -61,10 +61,18 @@ describe("scripts/run keys", () => {
 
   it("refuses an unknown scope, and a second key with the same id, changing nothing", () => {
     const before = readFileSync(file, "utf8");
-    const scope = spawnSync(process.execPath, ["scripts/keys.mjs", "create", "--id", "x", "--site", "1", "--scopes", "everything", "--file", file], { cwd: root, encoding: "utf8" });
+    const scope = spawnSync(
+      process.execPath,
+      ["scripts/keys.mjs", "create", "--id", "x", "--site", "1", "--scopes", "everything", "--file", file],
+      { cwd: root, encoding: "utf8" },
+    );
     expect(scope.status).toBe(2);
     expect(scope.stderr).toContain("unknown scope everything");
-    const twice = spawnSync(process.execPath, ["scripts/keys.mjs", "create", "--id", "dashboard", "--site", "1", "--scopes", "admin", "--file", file], { cwd: root, encoding: "utf8" });
+    const twice = spawnSync(
+      process.execPath,
+      ["scripts/keys.mjs", "create", "--id", "dashboard", "--site", "1", "--scopes", "admin", "--file", file],
+      { cwd: root, encoding: "utf8" },
+    );
     expect(twice.status).toBe(2);
     expect(readFileSync(file, "utf8")).toBe(before);
   });

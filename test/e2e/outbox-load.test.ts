@@ -25,7 +25,11 @@ const callerKey = (caller: number) => `load-test-caller-${caller}`;
 let servers: DevServers;
 
 beforeAll(async () => {
-  const keys = Array.from({ length: CALLERS }, (_, caller) => ({ id: `load-caller-${caller}`, key: callerKey(caller), scopes: ["orders:write"] }));
+  const keys = Array.from({ length: CALLERS }, (_, caller) => ({
+    id: `load-caller-${caller}`,
+    key: callerKey(caller),
+    scopes: ["orders:write"],
+  }));
   servers = await startDevServers({ keys });
 });
 

@@ -187,7 +187,9 @@ describe("website forms", () => {
     expect((await withToken("pass-token-1")).status).toBe(200);
     const reused = await withToken("pass-token-1");
     expect(reused.status).toBe(403);
-    expect(await reused.json()).toMatchObject({ error: { fieldErrors: [{ field: "cf-turnstile-response", message: expect.stringMatching(/already used/) }] } });
+    expect(await reused.json()).toMatchObject({
+      error: { fieldErrors: [{ field: "cf-turnstile-response", message: expect.stringMatching(/already used/) }] },
+    });
     expect((await withToken("forged")).status).toBe(403);
     expect((await withToken()).status).toBe(403);
     expect((await gateway().deliveries.stats.query()).queued + (await gateway().deliveries.stats.query()).delivered).toBe(1);

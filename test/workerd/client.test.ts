@@ -61,7 +61,10 @@ describe("the typed client repeats only what is safe to repeat", { timeout: 30_0
 
     await gateway.orders.create.mutate({ orderNumber: "client-key-1" });
     await gateway.orders.create.mutate({ orderNumber: "client-key-2" });
-    await gateway.orders.update.mutate({ orderNumber: "client-key-1", status: "Оплачено" }, { context: { idempotencyKey: "crm-event-981" } });
+    await gateway.orders.update.mutate(
+      { orderNumber: "client-key-1", status: "Оплачено" },
+      { context: { idempotencyKey: "crm-event-981" } },
+    );
 
     expect(new Set(attempts.slice(0, 2).map((a) => a.idempotencyKey)).size).toBe(2);
     expect(attempts[2]!.idempotencyKey).toBe("crm-event-981");

@@ -65,7 +65,10 @@ async function expectInvariants(labels: Map<number, string>, inDoubt: ReadonlySe
     const seen = (applied.get(order.orderNumber) ?? []).filter(
       (entry, index, all) => !(inDoubt.has(entry.seq) && all[index + 1]?.label === entry.label),
     );
-    expect(seen.map((entry) => entry.label), order.orderNumber).toEqual(delivered);
+    expect(
+      seen.map((entry) => entry.label),
+      order.orderNumber,
+    ).toEqual(delivered);
   }
   expect((await simulator.stats()).maxInAnySecond.all).toBeLessThanOrEqual(5);
   return { orders, requests };
@@ -120,11 +123,13 @@ describe("the outbox delivers every change exactly once or parks it dead", () =>
     await simulator.configure({ accessToken: "rotated-on-calltouch-side" });
     const client = gateway();
     const labels = await sendWorkload(client);
-    await expect.poll(() => client.deliveries.stats.query(), { timeout: 10_000 }).toMatchObject({
-      paused: { reason: expect.stringMatching(/CALLTOUCH_TOKEN/) },
-      dead: 0,
-      delivered: 0,
-    });
+    await expect
+      .poll(() => client.deliveries.stats.query(), { timeout: 10_000 })
+      .toMatchObject({
+        paused: { reason: expect.stringMatching(/CALLTOUCH_TOKEN/) },
+        dead: 0,
+        delivered: 0,
+      });
 
     // The token works again (fixed on Calltouch's side): the next probe resumes delivery by itself.
     await simulator.configure({ accessToken: SIMULATOR_TOKEN });
@@ -150,6 +155,10 @@ describe("the outbox delivers every change exactly once or parks it dead", () =>
     // What was in flight went again from the restarted instance.
     const [held] = requests.filter((request) => inDoubt.has(request.seq)).at(-1)!.body.orders;
     const later = requests.filter((request) => !inDoubt.has(request.seq)).flatMap((request) => request.body.orders);
-    expect(later.some((order: { orderNumber: string; status: string }) => order.orderNumber === held.orderNumber && order.status === held.status)).toBe(true);
+    expect(
+      later.some(
+        (order: { orderNumber: string; status: string }) => order.orderNumber === held.orderNumber && order.status === held.status,
+      ),
+    ).toBe(true);
   });
 });

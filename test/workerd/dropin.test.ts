@@ -122,7 +122,10 @@ describe("the Calltouch drop-in", () => {
 
     expect(await response.json()).toEqual({ data: { orders: [{ orderNumber: "УникальныйIDсделки2", calltouchOrderId: 1 }] } });
     const update = (await simulator.requests()).at(-1)!;
-    expect(update.body.orders[0]).toMatchObject({ addNewComment: { text: "оплата" }, addTags: { overwrite: false, tags: [{ tag: "оплата" }] } });
+    expect(update.body.orders[0]).toMatchObject({
+      addNewComment: { text: "оплата" },
+      addTags: { overwrite: false, tags: [{ tag: "оплата" }] },
+    });
   });
 
   it("answers a bad body with Calltouch's validationErrorData, naming Calltouch's fields, and stores nothing", async () => {

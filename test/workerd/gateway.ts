@@ -1,5 +1,5 @@
-import { createGatewayClient } from "@calltouch-gateway/client";
 import { exports } from "cloudflare:workers";
+import { createGatewayClient } from "@calltouch-gateway/client";
 import { OBSERVER_KEY, TEST_API_KEY } from "../../worker/test/constants";
 
 /** Every response the gateway gave in this test file, so that tests can check none leaks a secret. */
@@ -38,7 +38,10 @@ export async function settle(client = gateway(OBSERVER_KEY), timeoutMs = 30_000)
  * limiters count per wall-clock window, so a burst that crosses into the next window starts over: with
  * a limit of `limit`, the first refusal comes after at least `limit` requests and at most `2 × limit`.
  */
-export async function firstRefusal<R extends { status: number }>(limit: number, send: () => Promise<R>): Promise<{ before: number; refusal: R }> {
+export async function firstRefusal<R extends { status: number }>(
+  limit: number,
+  send: () => Promise<R>,
+): Promise<{ before: number; refusal: R }> {
   for (let before = 0; before <= 2 * limit; before++) {
     const response = await send();
     if (response.status === 429) return { before, refusal: response };

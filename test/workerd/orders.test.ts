@@ -1,15 +1,9 @@
+import { reset } from "cloudflare:test";
 import { fieldErrorsOf } from "@calltouch-gateway/client";
 import { memoExampleOrder } from "@calltouch-gateway/contract";
 import { TRPCClientError } from "@trpc/client";
-import { reset } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  MAX_ORDERS_PER_CALL,
-  SIMULATOR_SITE_ID,
-  SIMULATOR_TOKEN,
-  SIMULATOR_URL,
-  TEST_API_KEY,
-} from "../../worker/test/constants";
+import { MAX_ORDERS_PER_CALL, SIMULATOR_SITE_ID, SIMULATOR_TOKEN, SIMULATOR_URL, TEST_API_KEY } from "../../worker/test/constants";
 import { simulator } from "../../worker/test/simulator";
 import { callGateway, gateway, responses, settle } from "./gateway";
 
@@ -124,12 +118,23 @@ describe("orders.create", () => {
       headers: { "access-token": SIMULATOR_TOKEN, siteid: SIMULATOR_SITE_ID, "content-type": "application/json" },
       body: JSON.stringify({
         crm: "another-integration",
-        orders: [{ orderNumber: "made-elsewhere", status: "Новая", orderDate: "01-02-2026 10:00:00", statusDate: "01-02-2026 10:00:00", matching: [{ type: "withoutSource" }] }],
+        orders: [
+          {
+            orderNumber: "made-elsewhere",
+            status: "Новая",
+            orderDate: "01-02-2026 10:00:00",
+            statusDate: "01-02-2026 10:00:00",
+            matching: [{ type: "withoutSource" }],
+          },
+        ],
       }),
     });
     expect(elsewhere.status).toBe(200);
 
-    const { receipts } = await gateway().orders.create.mutate({ orders: [{ orderNumber: "made-elsewhere", status: "Оплачена" }], wait: 10_000 });
+    const { receipts } = await gateway().orders.create.mutate({
+      orders: [{ orderNumber: "made-elsewhere", status: "Оплачена" }],
+      wait: 10_000,
+    });
 
     expect(receipts[0]).toMatchObject({ state: "delivered", attempts: 1 });
     const [, refused, retried] = await simulator.requests();
@@ -250,7 +255,9 @@ describe("refusals", () => {
 
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as TRPCClientError<any>).data.httpStatus).toBe(400);
-    const fields = fieldErrorsOf(error)!.map((fieldError) => fieldError.field).sort();
+    const fields = fieldErrorsOf(error)!
+      .map((fieldError) => fieldError.field)
+      .sort();
     expect(fields).toEqual(["[1].orderDate", "[1].phones[0]", "[1].revenue"]);
     expect((await client.orders.status.query({ orderNumbers: ["ok"] })).orders[0]!.state).toBe("unknown");
     expect(await simulator.requests()).toEqual([]);

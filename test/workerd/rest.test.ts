@@ -1,5 +1,5 @@
-import { memoExampleOrder } from "@calltouch-gateway/contract";
 import { reset } from "cloudflare:test";
+import { memoExampleOrder } from "@calltouch-gateway/contract";
 import { beforeEach, describe, expect, it } from "vitest";
 import { KEY_RATE_LIMIT, MAX_ORDERS_PER_CALL, READER_KEY, REST_BURST_KEY, TEST_API_KEY, WRITER_KEY } from "../../worker/test/constants";
 import { simulator } from "../../worker/test/simulator";
@@ -223,7 +223,10 @@ describe("the OpenAPI document", () => {
 
         const response = await call(method.toUpperCase(), path, example);
 
-        expect({ operation: operation.operationId, status: response.status }).toEqual({ operation: operation.operationId, status: Number(success) });
+        expect({ operation: operation.operationId, status: response.status }).toEqual({
+          operation: operation.operationId,
+          status: Number(success),
+        });
         sent.push(operation.operationId);
       }
     }

@@ -20,9 +20,7 @@ app.use(requestId());
 
 app.get("/health", (c) => {
   const result = readSettings(c.env);
-  return result.ok
-    ? c.json({ status: "ok" })
-    : c.json({ status: "misconfigured", problems: result.problems }, 503);
+  return result.ok ? c.json({ status: "ok" }) : c.json({ status: "misconfigured", problems: result.problems }, 503);
 });
 
 // The API's description is public and needs no settings: `/openapi.json` and its reference page `/docs`.

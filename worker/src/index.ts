@@ -1,7 +1,7 @@
 import app from "./app";
 
-export type { AppRouter } from "./trpc/router";
 export { Outbox } from "./outbox/outbox";
+export type { AppRouter } from "./trpc/router";
 
 export default {
   fetch: app.fetch,

@@ -53,9 +53,7 @@ describe("readSettings", () => {
     expect(twoSites.ok && siteSettings(twoSites.settings, "12345")).toMatchObject({ siteId: "12345", token: "secret-token-value" });
 
     const orphan = readSettings({ ...minimal, API_KEYS: JSON.stringify({ keys: [key("b", "555")] }) });
-    expect(orphan.ok ? [] : orphan.problems).toEqual([
-      'API_KEYS: key "b" sends to site 555, which has no token (set CALLTOUCH_TOKEN_555)',
-    ]);
+    expect(orphan.ok ? [] : orphan.problems).toEqual(['API_KEYS: key "b" sends to site 555, which has no token (set CALLTOUCH_TOKEN_555)']);
   });
 
   it("refuses API_KEYS that are not JSON, and ids used twice", () => {

@@ -68,7 +68,10 @@ const integer = (name: string, fallback: number, min: number, max: number) =>
     .default(fallback);
 
 const required = (name: string, hint: string) =>
-  z.string({ error: `${name} is not set (${hint})` }).trim().min(1, `${name} is not set (${hint})`);
+  z
+    .string({ error: `${name} is not set (${hint})` })
+    .trim()
+    .min(1, `${name} is not set (${hint})`);
 
 const siteTokenVar = /^CALLTOUCH_TOKEN_(\d+)$/;
 
@@ -195,9 +198,13 @@ const sitesCache = new WeakMap<Settings, Map<string, SiteSettings>>();
  * @example calltouchClientFor(siteSettings(settings, principal.site))
  */
 export function siteSettings(settings: Settings, siteId: string): SiteSettings {
-  return memo(memo(sitesCache, settings, () => new Map()), siteId, () => {
-    const token = settings.sites.get(siteId);
-    if (token === undefined) throw new Error(`no Calltouch token for site ${siteId}`);
-    return { ...settings.calltouch, siteId, token };
-  });
+  return memo(
+    memo(sitesCache, settings, () => new Map()),
+    siteId,
+    () => {
+      const token = settings.sites.get(siteId);
+      if (token === undefined) throw new Error(`no Calltouch token for site ${siteId}`);
+      return { ...settings.calltouch, siteId, token };
+    },
+  );
 }

@@ -74,26 +74,46 @@ async function runImport(options: ImportOptions, io: Io): Promise<number> {
 
   // Resume where an earlier run of the same file stopped.
   const sha256 = await fileDigest(options.file);
-  const mappingDigest = createHash("sha256").update(JSON.stringify(Object.entries(mapping).sort())).digest("hex");
-  const found = options.restart ? undefined : loadState(options.state, { file: options.file, sha256, kind: options.kind, mapping: mappingDigest });
+  const mappingDigest = createHash("sha256")
+    .update(JSON.stringify(Object.entries(mapping).sort()))
+    .digest("hex");
+  const found = options.restart
+    ? undefined
+    : loadState(options.state, { file: options.file, sha256, kind: options.kind, mapping: mappingDigest });
   if (found === "stale") {
-    throw new UsageError(`${options.state} belongs to another file, another version of this one, another mapping, or the other of create and --update: pass --restart to start from the first row (rows the gateway already stored are answered by their idempotency keys, not stored twice)`);
+    throw new UsageError(
+      `${options.state} belongs to another file, another version of this one, another mapping, or the other of create and --update: pass --restart to start from the first row (rows the gateway already stored are answered by their idempotency keys, not stored twice)`,
+    );
   }
-  const state: ImportState = found ?? { version: 1, file: resolve(options.file), sha256, kind: options.kind, mapping: mappingDigest, nextLine: 0, accepted: 0, receiptsBytes: 0 };
+  const state: ImportState = found ?? {
+    version: 1,
+    file: resolve(options.file),
+    sha256,
+    kind: options.kind,
+    mapping: mappingDigest,
+    nextLine: 0,
+    accepted: 0,
+    receiptsBytes: 0,
+  };
   const resent = state.pending?.rows ?? 0;
   if (found) {
     const at = state.pending?.fromLine ?? state.nextLine;
-    summary.push(`resumed at line ${at}: ${state.accepted} rows were accepted by an earlier run${resent ? `; the ${resent} rows of lines ${state.pending!.fromLine}–${state.pending!.toLine}, on their way when it stopped, go again (the gateway answers the ones it stored by their idempotency keys)` : ""}`);
+    summary.push(
+      `resumed at line ${at}: ${state.accepted} rows were accepted by an earlier run${resent ? `; the ${resent} rows of lines ${state.pending!.fromLine}–${state.pending!.toLine}, on their way when it stopped, go again (the gateway answers the ones it stored by their idempotency keys)` : ""}`,
+    );
     io.stderr.write(`resumed at line ${at}\n`);
   }
 
   const receipts = options.receipts === undefined ? undefined : openReceipts(options.receipts, found ? state.receiptsBytes : 0);
   // The bad rows lead the receipts, once: a resumed run appends after what the state vouches for.
-  if (receipts && (!found || state.receiptsBytes === 0)) for (const row of invalid) receipts.write({ line: row.line, orderNumber: row.orderNumber, state: "invalid", errors: row.errors });
+  if (receipts && (!found || state.receiptsBytes === 0))
+    for (const row of invalid) receipts.write({ line: row.line, orderNumber: row.orderNumber, state: "invalid", errors: row.errors });
   state.receiptsBytes = receipts?.bytes() ?? 0;
 
   const progress = createProgress(io.stderr, valid, state.accepted, options.progress);
-  const send = createSender(options, options.kind, { onRetry: (message, delayMs) => progress.log(`retrying in ${(delayMs / 1000).toFixed(1)} s: ${message}`) });
+  const send = createSender(options, options.kind, {
+    onRetry: (message, delayMs) => progress.log(`retrying in ${(delayMs / 1000).toFixed(1)} s: ${message}`),
+  });
   let calls = 0;
   let accepted = 0;
   const refused: { line: number; message: string }[] = [];
@@ -119,7 +139,10 @@ async function runImport(options: ImportOptions, io: Io): Promise<number> {
       for (const error of outcome.refused) {
         const [index, ...path] = error.path;
         if (typeof index !== "number") continue;
-        byIndex.set(index, [...(byIndex.get(index) ?? []), `${path.length ? error.field.replace(/^\[\d+\]\.?/, "") : "order"}: ${error.message}`]);
+        byIndex.set(index, [
+          ...(byIndex.get(index) ?? []),
+          `${path.length ? error.field.replace(/^\[\d+\]\.?/, "") : "order"}: ${error.message}`,
+        ]);
       }
       // A refusal that names no row (a 409 for a reused key, a changed gateway) refuses the whole call.
       const out = byIndex.size > 0 ? rest.filter((_, index) => byIndex.has(index)) : rest;
@@ -138,7 +161,10 @@ async function runImport(options: ImportOptions, io: Io): Promise<number> {
     saveState(options.state, state);
     // Told only once the state file holds it: a kill after this line never sends these rows again.
     const lines = `lines ${batch[0]!.line}–${batch.at(-1)!.line}`;
-    progress.advance(batch.length, done === batch.length ? `accepted ${lines}` : `${lines}: ${done} accepted, ${batch.length - done} refused`);
+    progress.advance(
+      batch.length,
+      done === batch.length ? `accepted ${lines}` : `${lines}: ${done} accepted, ${batch.length - done} refused`,
+    );
   };
 
   // Pass 2: send the valid rows the earlier runs did not get accepted, one call at a time, in file order.
@@ -162,7 +188,10 @@ async function runImport(options: ImportOptions, io: Io): Promise<number> {
       delete state.pending;
       saveState(options.state, state);
     }
-    summary.push(`sent ${accepted} rows in ${calls} calls, then stopped: ${error.message}`, `progress is kept in ${options.state}: run the same command again to resume`);
+    summary.push(
+      `sent ${accepted} rows in ${calls} calls, then stopped: ${error.message}`,
+      `progress is kept in ${options.state}: run the same command again to resume`,
+    );
     io.stdout.write(`${summary.join("\n")}\n`);
     return 1;
   }
@@ -170,7 +199,10 @@ async function runImport(options: ImportOptions, io: Io): Promise<number> {
   receipts?.close();
 
   summary.push(`sent ${accepted + refused.length} rows in ${calls} calls: ${accepted} accepted, ${refused.length} refused`);
-  if (resent) summary.push(`duplicates: the ${resent} rows re-sent after the interruption were answered by their idempotency keys where already stored`);
+  if (resent)
+    summary.push(
+      `duplicates: the ${resent} rows re-sent after the interruption were answered by their idempotency keys where already stored`,
+    );
   summary.push(`${state.accepted} of ${valid} valid rows accepted in all`);
   if (options.receipts) summary.push(`receipts: ${options.receipts}`);
   if (refused.length === 0) clearState(options.state);
@@ -179,7 +211,8 @@ async function runImport(options: ImportOptions, io: Io): Promise<number> {
 }
 
 async function* checkedRows(options: ImportOptions, mapping: Mapping): AsyncGenerator<CheckedRow> {
-  for await (const row of readRows(options.file, options.format, options.delimiter)) yield checkRow(row, mapping, options.kind, options.file);
+  for await (const row of readRows(options.file, options.format, options.delimiter))
+    yield checkRow(row, mapping, options.kind, options.file);
 }
 
 /** The columns a mapping must cover: the CSV header, or every key that any JSON Lines object has. */

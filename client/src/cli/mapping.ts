@@ -8,7 +8,16 @@ export type Mapping = Record<string, string | null>;
 /** Fields whose cells are elements of a list: each mapped column adds one. */
 const LIST_FIELDS = new Set(["phones", "emails", "tags"]);
 /** Fields whose CSV cells hold JSON: objects and lists of objects. */
-const JSON_FIELDS = new Set(["products", "matching", "orderContacts", "customFields", "source", "addTagsToLead", "addCustomFieldsToLead", "leadManager"]);
+const JSON_FIELDS = new Set([
+  "products",
+  "matching",
+  "orderContacts",
+  "customFields",
+  "source",
+  "addTagsToLead",
+  "addCustomFieldsToLead",
+  "leadManager",
+]);
 const BOOLEAN_FIELDS = new Set(["tagsOverwrite"]);
 
 /** The top-level fields an order of this kind has, taken from the contract so the two never drift. */
@@ -67,7 +76,8 @@ export function resolveMapping(
   for (const [column, target] of Object.entries(mapping)) {
     if (target === null) continue;
     const [field, sub, ...deeper] = target.split(".");
-    if (!fields.has(field!)) problems.push(`"${column}" maps to "${target}", which is not a field of ${kind} (fields: ${[...fields].join(", ")})`);
+    if (!fields.has(field!))
+      problems.push(`"${column}" maps to "${target}", which is not a field of ${kind} (fields: ${[...fields].join(", ")})`);
     else if (deeper.length > 0 || sub === "") problems.push(`"${column}" maps to "${target}": at most one level, e.g. source.medium`);
   }
   const resolved: Mapping = {};
@@ -80,7 +90,9 @@ export function resolveMapping(
     else unmapped.push(column);
   }
   if (unmapped.length > 0) {
-    problems.push(`columns mapped to no field: ${unmapped.map((c) => `"${c}"`).join(", ")} (map them with --map column=field, ignore one with --map column=, or pass --ignore-unmapped)`);
+    problems.push(
+      `columns mapped to no field: ${unmapped.map((c) => `"${c}"`).join(", ")} (map them with --map column=field, ignore one with --map column=, or pass --ignore-unmapped)`,
+    );
   }
   if (columns.length > 0 && !Object.values(resolved).includes("orderNumber")) {
     problems.push(`no column maps to orderNumber, which every order needs (e.g. --map "ID сделки=orderNumber")`);
@@ -97,7 +109,10 @@ export function resolveMapping(
  * @example mapRow({ id: "42", phone: "8 915 777-11-22" }, { id: "orderNumber", phone: "phones" })
  *   // { order: { orderNumber: "42", phones: ["8 915 777-11-22"] }, errors: [] }
  */
-export function mapRow(values: Record<string, unknown>, mapping: Mapping): { order: Record<string, unknown>; errors: { field: string; message: string }[] } {
+export function mapRow(
+  values: Record<string, unknown>,
+  mapping: Mapping,
+): { order: Record<string, unknown>; errors: { field: string; message: string }[] } {
   const order: Record<string, unknown> = {};
   const errors: { field: string; message: string }[] = [];
   for (const [column, raw] of Object.entries(values)) {
@@ -121,7 +136,10 @@ export function mapRow(values: Record<string, unknown>, mapping: Mapping): { ord
     }
     if (sub !== undefined) {
       if (field === "customFields" || field === "addCustomFieldsToLead") {
-        const list = field === "customFields" ? ((order.customFields ??= []) as unknown[]) : (((order.addCustomFieldsToLead ??= { customFields: [] }) as { customFields: unknown[] }).customFields);
+        const list =
+          field === "customFields"
+            ? ((order.customFields ??= []) as unknown[])
+            : ((order.addCustomFieldsToLead ??= { customFields: [] }) as { customFields: unknown[] }).customFields;
         list.push({ field: sub, value });
       } else {
         const object = (order[field] ??= {}) as Record<string, unknown>;

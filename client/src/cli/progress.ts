@@ -25,7 +25,12 @@ export function createProgress(stream: NodeJS.WriteStream, total: number, done: 
   };
   if (bar && stream.isTTY) {
     const display = new SingleBar(
-      { stream, format: "sending {bar} {percentage}% | {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}", etaBuffer: 5, hideCursor: true },
+      {
+        stream,
+        format: "sending {bar} {percentage}% | {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}",
+        etaBuffer: 5,
+        hideCursor: true,
+      },
       Presets.shades_classic,
     );
     display.start(total, done, { speed: "0" });

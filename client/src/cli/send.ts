@@ -47,14 +47,14 @@ export function createSender(
   const gateway = createGatewayClient({
     ...connection,
     retry,
-    ...(onRetry
-      ? { onRetry: ({ error, delayMs }) => onRetry(`${describe(httpStatusOf(error))}: ${error.message}`, delayMs) }
-      : {}),
+    ...(onRetry ? { onRetry: ({ error, delayMs }) => onRetry(`${describe(httpStatusOf(error))}: ${error.message}`, delayMs) } : {}),
   });
   // The one seam between checked rows and the typed client: every order passed orderCreateInput /
   // orderUpdateInput in checkRow, the schema these input types are inferred from.
   const call = (orders: Record<string, unknown>[]) =>
-    kind === "create" ? gateway.orders.create.mutate(orders as OrderCreateInput[]) : gateway.orders.update.mutate(orders as OrderUpdateInput[]);
+    kind === "create"
+      ? gateway.orders.create.mutate(orders as OrderCreateInput[])
+      : gateway.orders.update.mutate(orders as OrderUpdateInput[]);
   return async (orders) => {
     try {
       const { receipts } = await call(orders);

@@ -45,8 +45,13 @@ export function loadState(path: string, of: Pick<ImportState, "file" | "sha256" 
   } catch {
     return "stale";
   }
-  return state.version === 1 && state.file === resolve(of.file) && state.sha256 === of.sha256 && state.kind === of.kind && state.mapping === of.mapping
-    ? state : "stale";
+  return state.version === 1 &&
+    state.file === resolve(of.file) &&
+    state.sha256 === of.sha256 &&
+    state.kind === of.kind &&
+    state.mapping === of.mapping
+    ? state
+    : "stale";
 }
 
 /**

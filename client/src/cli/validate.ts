@@ -19,7 +19,8 @@ export type CheckedRow =
 export function checkRow(row: SourceRow, mapping: Mapping, kind: "create" | "update", source: string): CheckedRow {
   if (row.error !== undefined) return { line: row.line, ok: false, errors: [row.error] };
   const { order, errors } = mapRow(row.values, mapping);
-  const orderNumber = typeof order.orderNumber === "string" || typeof order.orderNumber === "number" ? String(order.orderNumber) : undefined;
+  const orderNumber =
+    typeof order.orderNumber === "string" || typeof order.orderNumber === "number" ? String(order.orderNumber) : undefined;
   const messages = errors.map(({ field, message }) => `${field}: ${message}`);
   const result = (kind === "create" ? orderCreateInput : orderUpdateInput).safeParse(order);
   if (!result.success) {
@@ -38,6 +39,8 @@ export function checkRow(row: SourceRow, mapping: Mapping, kind: "create" | "upd
  * @example rowKey("/data/deals.csv", 17, "create", { orderNumber: "42" }) // "import-5f1c…" (40 hex digits)
  */
 export function rowKey(source: string, line: number, kind: string, order: Record<string, unknown>): string {
-  const digest = createHash("sha256").update(`${basename(source)}\n${line}\n${kind}\n${JSON.stringify(order)}`).digest("hex");
+  const digest = createHash("sha256")
+    .update(`${basename(source)}\n${line}\n${kind}\n${JSON.stringify(order)}`)
+    .digest("hex");
   return `import-${digest.slice(0, 40)}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatSiteTime, isValidTimeZone, optionalDate, toSiteTime } from "./date";
 import { firstMessage } from "../test-support";
+import { formatSiteTime, isValidTimeZone, optionalDate, toSiteTime } from "./date";
 
 const messageOf = (value: unknown) => firstMessage(optionalDate, value);
 
@@ -40,18 +40,27 @@ describe("optionalDate", () => {
     expect(messageOf("2021-07-19")).toBe(ambiguous);
   });
 
-  it.each(["19.07.2021 16:42", "19-07-2021", "19-07-2021 16:42", "2021/07/19 16:42:32", "yesterday", "1626702152"])("refuses another format: %s", (input) => {
-    expect(messageOf(input)).toBe(
-      "expected ISO 8601 with a UTC offset (2021-07-19T16:42:32+03:00) or Calltouch's dd-MM-yyyy HH:mm:ss (19-07-2021 16:42:32)",
-    );
-  });
-
-  it.each(["31-02-2021 10:00:00", "29-02-2021 10:00:00", "00-01-2021 10:00:00", "01-13-2021 10:00:00", "01-01-2021 24:00:00", "01-01-2021 10:60:00", "01-01-2021 10:00:60", "01-01-1969 10:00:00"])(
-    "refuses what is no real date and time: %s",
+  it.each(["19.07.2021 16:42", "19-07-2021", "19-07-2021 16:42", "2021/07/19 16:42:32", "yesterday", "1626702152"])(
+    "refuses another format: %s",
     (input) => {
-      expect(messageOf(input)).toBe(`not a real date and time: ${input}`);
+      expect(messageOf(input)).toBe(
+        "expected ISO 8601 with a UTC offset (2021-07-19T16:42:32+03:00) or Calltouch's dd-MM-yyyy HH:mm:ss (19-07-2021 16:42:32)",
+      );
     },
   );
+
+  it.each([
+    "31-02-2021 10:00:00",
+    "29-02-2021 10:00:00",
+    "00-01-2021 10:00:00",
+    "01-13-2021 10:00:00",
+    "01-01-2021 24:00:00",
+    "01-01-2021 10:60:00",
+    "01-01-2021 10:00:60",
+    "01-01-1969 10:00:00",
+  ])("refuses what is no real date and time: %s", (input) => {
+    expect(messageOf(input)).toBe(`not a real date and time: ${input}`);
+  });
 
   it("refuses an impossible date in ISO form and an impossible offset", () => {
     expect(messageOf("2021-02-29T10:00:00Z")).toBe("not a real date and time: 2021-02-29T10:00:00Z");

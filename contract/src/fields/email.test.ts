@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { emailSet, optionalEmail } from "./email";
 import { firstMessage } from "../test-support";
+import { emailSet, optionalEmail } from "./email";
 
 const invalid = "not a valid e-mail address (name@example.com)";
 const messageOf = (value: unknown) => firstMessage(optionalEmail, value);
@@ -25,7 +25,10 @@ describe("e-mails", () => {
   });
 
   it("keeps a list's addresses once each, in order, without blanks", () => {
-    expect(emailSet.parse(["name@server.com", "", "NAME@server.com", "234234@test.com"])).toStrictEqual(["name@server.com", "234234@test.com"]);
+    expect(emailSet.parse(["name@server.com", "", "NAME@server.com", "234234@test.com"])).toStrictEqual([
+      "name@server.com",
+      "234234@test.com",
+    ]);
     expect(emailSet.safeParse(["a@b.ru", "nope"]).error?.issues).toMatchObject([{ path: [1], message: invalid }]);
   });
 });

@@ -62,9 +62,7 @@ export function required<S extends z.ZodType, O = z.output<S>>(input: S, normali
 }
 
 function orUnset<S extends z.ZodType, O>(input: S, normalize: Normalize<z.output<S>, O>) {
-  return input
-    .nullable()
-    .transform((value, ctx): O | undefined => (isUnset(value) ? undefined : normalize(value as z.output<S>, ctx)));
+  return input.nullable().transform((value, ctx): O | undefined => (isUnset(value) ? undefined : normalize(value as z.output<S>, ctx)));
 }
 
 /**

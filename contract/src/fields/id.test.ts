@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { md5Set, optionalCalltouchId, optionalDigits, optionalTgUsername, orderNumber } from "./id";
 import { firstMessage as messageOf } from "../test-support";
+import { md5Set, optionalCalltouchId, optionalDigits, optionalTgUsername, orderNumber } from "./id";
 
 describe("ids", () => {
   it("takes orderNumber as a trimmed string or an integer", () => {

@@ -22,7 +22,9 @@ export const orderNumber = required(
  */
 export function normalizeCalltouchId(value: number | string, ctx: Ctx): number {
   const id = typeof value === "number" ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  return Number.isSafeInteger(id) && id > 0 ? id : fail(ctx, `expected a positive integer Calltouch id (123456), got ${JSON.stringify(value)}`);
+  return Number.isSafeInteger(id) && id > 0
+    ? id
+    : fail(ctx, `expected a positive integer Calltouch id (123456), got ${JSON.stringify(value)}`);
 }
 
 const calltouchIdInput = z.union([z.int(), string], { error: expected("a Calltouch id: a positive integer or a string of digits") });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { optionalMoney, optionalSignedMoney, requiredMoney } from "./money";
 import { firstMessage as messageOf } from "../test-support";
+import { optionalMoney, optionalSignedMoney, requiredMoney } from "./money";
 
 describe("money", () => {
   it.each([
@@ -27,7 +27,9 @@ describe("money", () => {
   });
 
   it("never rounds: more than two decimal places is an error, float artefacts included", () => {
-    expect(messageOf(optionalMoney, "10.005")).toBe("more than 2 decimal places in 10.005: round the amount before sending it, money is never rounded here");
+    expect(messageOf(optionalMoney, "10.005")).toBe(
+      "more than 2 decimal places in 10.005: round the amount before sending it, money is never rounded here",
+    );
     expect(messageOf(optionalMoney, 0.1 + 0.2)).toBe(
       "more than 2 decimal places in 0.30000000000000004: round the amount before sending it, money is never rounded here",
     );
@@ -35,8 +37,12 @@ describe("money", () => {
   });
 
   it("refuses a decimal comma and thousands separators, saying how to write it", () => {
-    expect(messageOf(optionalMoney, "1000,50")).toBe('use a dot as the decimal separator and no thousands separator (1000.50), got "1000,50"');
-    expect(messageOf(optionalMoney, "1,000.50")).toBe('use a dot as the decimal separator and no thousands separator (1000.50), got "1,000.50"');
+    expect(messageOf(optionalMoney, "1000,50")).toBe(
+      'use a dot as the decimal separator and no thousands separator (1000.50), got "1000,50"',
+    );
+    expect(messageOf(optionalMoney, "1,000.50")).toBe(
+      'use a dot as the decimal separator and no thousands separator (1000.50), got "1,000.50"',
+    );
     expect(messageOf(optionalMoney, "1 000")).toBe('expected an amount like 1000, 1000.5 or 1000.50, got "1 000"');
   });
 

@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PHONE_REGION, optionalPhone, phoneSet, russianMobile } from "./phone";
 import { firstMessage } from "../test-support";
+import { DEFAULT_PHONE_REGION, optionalPhone, phoneSet, russianMobile } from "./phone";
 
 const invalid = "not a valid phone number for region RU; write a foreign number with + and its country code";
 const messageOf = (value: unknown) => firstMessage(optionalPhone, value);
@@ -50,7 +50,10 @@ describe("phones", () => {
   });
 
   it("keeps a list's phones once each, in order, without blanks", () => {
-    expect(phoneSet.parse(["8 915 777-11-22", "", null, "+79009991122", "+7 (915) 777-11-22"])).toStrictEqual(["79157771122", "79009991122"]);
+    expect(phoneSet.parse(["8 915 777-11-22", "", null, "+79009991122", "+7 (915) 777-11-22"])).toStrictEqual([
+      "79157771122",
+      "79009991122",
+    ]);
     expect(phoneSet.parse([null, " "])).toBeUndefined();
     expect(phoneSet.parse([])).toBeUndefined();
     expect(phoneSet.parse(null)).toBeUndefined();
@@ -58,7 +61,12 @@ describe("phones", () => {
 
   it("names the bad item of a list, and holds a list to 20", () => {
     expect(phoneSet.safeParse(["89157771122", "12"]).error?.issues).toMatchObject([{ path: [1], message: invalid }]);
-    expect(firstMessage(phoneSet, Array.from({ length: 21 }, (_, i) => `+7915777${1000 + i}`))).toBe("at most 20 items");
+    expect(
+      firstMessage(
+        phoneSet,
+        Array.from({ length: 21 }, (_, i) => `+7915777${1000 + i}`),
+      ),
+    ).toBe("at most 20 items");
     expect(firstMessage(phoneSet, "89157771122")).toBe("expected a list, got a string");
   });
 });
@@ -97,7 +105,15 @@ describe("the shortcut for Russian mobile numbers", () => {
   });
 
   it("leaves everything else to the full parse", () => {
-    for (const text of ["+7 495 333-88-77", "8 800 555 35 35", "+7 701 234 5678", "7915777112", "+79157771122 доб. 1", "+380501234567", "9 915 777 11 22"]) {
+    for (const text of [
+      "+7 495 333-88-77",
+      "8 800 555 35 35",
+      "+7 701 234 5678",
+      "7915777112",
+      "+79157771122 доб. 1",
+      "+380501234567",
+      "9 915 777 11 22",
+    ]) {
       expect(russianMobile(text), text).toBeUndefined();
     }
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { firstMessage } from "../test-support";
 import { string } from "./field";
 import { strict } from "./strict";
-import { firstMessage } from "../test-support";
 
 const text = string.optional();
 const order = strict({ orderNumber: text, orderDate: text, revenue: text, phones: text, tags: text, tgId: text });

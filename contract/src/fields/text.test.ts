@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { optionalCurrency, optionalLongText, optionalText, optionalUrl, requiredTagSet, requiredText, tagSet } from "./text";
 import { firstMessage as messageOf } from "../test-support";
+import { optionalCurrency, optionalLongText, optionalText, optionalUrl, requiredTagSet, requiredText, tagSet } from "./text";
 
 describe("text", () => {
   it("trims, and takes null and blanks as not set", () => {
@@ -31,7 +31,12 @@ describe("text", () => {
   it("keeps tags once each, trimmed, without blanks", () => {
     expect(tagSet.parse(["Тег1", " Тег1 ", "", null, "Тег2"])).toStrictEqual(["Тег1", "Тег2"]);
     expect(tagSet.parse(["", " "])).toBeUndefined();
-    expect(messageOf(tagSet, Array.from({ length: 101 }, (_, i) => `t${i}`))).toBe("at most 100 items");
+    expect(
+      messageOf(
+        tagSet,
+        Array.from({ length: 101 }, (_, i) => `t${i}`),
+      ),
+    ).toBe("at most 100 items");
     expect(messageOf(requiredTagSet, [""])).toBe("must list at least one value");
   });
 

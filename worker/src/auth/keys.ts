@@ -47,15 +47,15 @@ const publicKey = z.strictObject({
 });
 
 /** The `API_KEYS` setting: every key the gateway accepts, by its SHA-256 only. */
-export const keyFile = z.strictObject({ keys: z.array(z.discriminatedUnion("type", [secretKey, publicKey])) }).superRefine(
-  ({ keys }, ctx) => {
+export const keyFile = z
+  .strictObject({ keys: z.array(z.discriminatedUnion("type", [secretKey, publicKey])) })
+  .superRefine(({ keys }, ctx) => {
     const ids = new Set<string>();
     keys.forEach((key, index) => {
       if (ids.has(key.id)) ctx.addIssue({ code: "custom", path: ["keys", index, "id"], message: `id "${key.id}" is used twice` });
       ids.add(key.id);
     });
-  },
-);
+  });
 
 export type KeyEntry = z.output<typeof keyFile>["keys"][number];
 export type SecretKey = Extract<KeyEntry, { type: "secret" }>;

@@ -8,9 +8,7 @@ export type ChangeKind = "create" | "update";
 export type WireOrder<K extends ChangeKind> = K extends "create" ? CalltouchCreateOrder : CalltouchUpdateOrder;
 
 /** What Calltouch said of one order of a request that it accepted as a whole. */
-export type OrderResult =
-  | { orderNumber: string; ok: true; calltouchOrderId?: number }
-  | { orderNumber: string; ok: false; error: string };
+export type OrderResult = { orderNumber: string; ok: true; calltouchOrderId?: number } | { orderNumber: string; ok: false; error: string };
 
 export interface CalltouchClientOptions {
   baseUrl: string;
@@ -89,12 +87,7 @@ export function calltouchClientFor(options: CalltouchClientOptions): CalltouchCl
   return memo(clients, options, () => createCalltouchClient(options));
 }
 
-function readResults(
-  status: number,
-  json: unknown,
-  text: string,
-  orders: readonly { orderNumber: string }[],
-): OrderResult[] {
+function readResults(status: number, json: unknown, text: string, orders: readonly { orderNumber: string }[]): OrderResult[] {
   const items = (json as { data?: { orders?: unknown } } | undefined)?.data?.orders;
   const throttled = status === 429 || status === 503 || (!Array.isArray(items) && limitText.test(text));
   if (throttled) {
@@ -108,7 +101,9 @@ function readResults(
     );
   }
   if (status === 404 || status === 405) {
-    throw new CalltouchError("configuration", `Calltouch has no deals API at this address (HTTP ${status}): check CALLTOUCH_BASE_URL`, { status });
+    throw new CalltouchError("configuration", `Calltouch has no deals API at this address (HTTP ${status}): check CALLTOUCH_BASE_URL`, {
+      status,
+    });
   }
   if (status >= 500 || status === 408) {
     throw new CalltouchError("retryable", `Calltouch failed (HTTP ${status})`, { status });
@@ -144,11 +139,7 @@ function matchResults(items: unknown[], orders: readonly { orderNumber: string }
     });
   }
   if (items.length !== orders.length) {
-    throw new CalltouchError(
-      "protocol",
-      `Calltouch answered ${items.length} results for ${orders.length} orders`,
-      { status },
-    );
+    throw new CalltouchError("protocol", `Calltouch answered ${items.length} results for ${orders.length} orders`, { status });
   }
   return orders.map((order, index) => toResult(order.orderNumber, items[index]));
 }
@@ -159,9 +150,7 @@ function toResult(orderNumber: string, item: unknown): OrderResult {
     return { orderNumber, ok: false, error: typeof error === "string" ? error : JSON.stringify(error) };
   }
   const id = typeof calltouchOrderId === "string" ? Number(calltouchOrderId) : calltouchOrderId;
-  return typeof id === "number" && Number.isFinite(id)
-    ? { orderNumber, ok: true, calltouchOrderId: id }
-    : { orderNumber, ok: true };
+  return typeof id === "number" && Number.isFinite(id) ? { orderNumber, ok: true, calltouchOrderId: id } : { orderNumber, ok: true };
 }
 
 function parseJson(text: string): unknown {

@@ -56,7 +56,8 @@ dropIn.post("/:kind{create|update}", async (c) => {
 function readBody(kind: ChangeKind, body: unknown, maxOrders: number) {
   const errors: { field: string; message: string }[] = [];
   const root = body as { crm?: unknown; orders?: unknown } | undefined;
-  if (typeof root !== "object" || root === null) return { ok: false as const, errors: [{ field: "", message: "the body must be a JSON object" }] };
+  if (typeof root !== "object" || root === null)
+    return { ok: false as const, errors: [{ field: "", message: "the body must be a JSON object" }] };
   if (kind === "create" && (typeof root.crm !== "string" || root.crm.trim() === "")) {
     errors.push({ field: "crm", message: "required: the name of the CRM" });
   }
@@ -80,7 +81,10 @@ function wireError(kind: ChangeKind, index: number, error: FieldError) {
 /** A receipt in the shape of Calltouch's answer items: the id once delivered, the error once dead. */
 function calltouchItem(receipt: Receipt) {
   if (receipt.state === "delivered") {
-    return { orderNumber: receipt.orderNumber, ...(receipt.calltouchOrderId === undefined ? {} : { calltouchOrderId: receipt.calltouchOrderId }) };
+    return {
+      orderNumber: receipt.orderNumber,
+      ...(receipt.calltouchOrderId === undefined ? {} : { calltouchOrderId: receipt.calltouchOrderId }),
+    };
   }
   if (receipt.state === "dead") return { orderNumber: receipt.orderNumber, error: receipt.error };
   return { orderNumber: receipt.orderNumber, changeId: receipt.changeId, state: receipt.state };

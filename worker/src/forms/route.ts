@@ -1,4 +1,4 @@
-import { orderCreateInput, type FieldError, toFieldErrors } from "@calltouch-gateway/contract";
+import { type FieldError, orderCreateInput, toFieldErrors } from "@calltouch-gateway/contract";
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { findKey, type PublicKey } from "../auth/keys";
@@ -93,7 +93,9 @@ async function readFields(c: FormsContext): Promise<FormFields | undefined> {
   if (type.startsWith("application/json")) {
     const body = await c.req.json().catch(() => undefined);
     if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
-    return Object.fromEntries(Object.entries(body).map(([field, value]) => [field, Array.isArray(value) ? value.map(String) : String(value ?? "")]));
+    return Object.fromEntries(
+      Object.entries(body).map(([field, value]) => [field, Array.isArray(value) ? value.map(String) : String(value ?? "")]),
+    );
   }
   if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
     const body = await c.req.parseBody({ all: true });

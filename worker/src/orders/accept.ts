@@ -55,12 +55,7 @@ export function invalidInputMessage(fieldErrors: readonly FieldError[]): string 
   return `Invalid input: ${fieldErrors.map((f) => `${f.field || "(root)"}: ${f.message}`).join("; ")}`;
 }
 
-const idempotencyKey = z
-  .string()
-  .trim()
-  .min(1)
-  .max(255, "the Idempotency-Key header must be at most 255 characters")
-  .optional();
+const idempotencyKey = z.string().trim().min(1).max(255, "the Idempotency-Key header must be at most 255 characters").optional();
 
 /**
  * Stores the changes of one call in the site's outbox and answers a receipt per order, in input order.

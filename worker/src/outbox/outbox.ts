@@ -1,6 +1,6 @@
-import type { OrderCreate, OrderUpdate } from "@calltouch-gateway/contract";
 import { DurableObject } from "cloudflare:workers";
-import { type CalltouchClient, calltouchClientFor, type ChangeKind, type OrderResult, type WireOrder } from "../calltouch/client";
+import type { OrderCreate, OrderUpdate } from "@calltouch-gateway/contract";
+import { type CalltouchClient, type ChangeKind, calltouchClientFor, type OrderResult, type WireOrder } from "../calltouch/client";
 import { CalltouchError } from "../calltouch/errors";
 import { log } from "../log";
 import { memo } from "../memo";
@@ -153,9 +153,7 @@ export class Outbox extends DurableObject<Env> {
 
   async replay(selector: { changeIds?: number[]; orderNumbers?: string[] }): Promise<number[]> {
     const now = Date.now();
-    const ids = this.ctx.storage.transactionSync(() =>
-      this.store.replay(selector, now, now + this.settings().delivery.retry.giveUpMs),
-    );
+    const ids = this.ctx.storage.transactionSync(() => this.store.replay(selector, now, now + this.settings().delivery.retry.giveUpMs));
     if (ids.length > 0) {
       log("info", "replayed", { changeIds: ids });
       await this.kick();
@@ -228,7 +226,10 @@ export class Outbox extends DurableObject<Env> {
       limiter.record(start);
       this.ctx.storage.transactionSync(() => {
         this.store.setValue("sends", limiter.recent(start));
-        this.store.markInFlight(batch.changes.map((change) => change.id), batch.sentAs);
+        this.store.markInFlight(
+          batch.changes.map((change) => change.id),
+          batch.sentAs,
+        );
       });
       await this.send(batch, start, client, settings, credentials, limiter);
       this.wakeWaiters();

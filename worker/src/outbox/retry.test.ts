@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryDelay, type RetrySchedule } from "./retry";
+import { type RetrySchedule, retryDelay } from "./retry";
 
 const schedule: RetrySchedule = { baseMs: 1000, maxMs: 60_000, giveUpMs: 86_400_000 };
 /** A `random` that always answers `value`. */

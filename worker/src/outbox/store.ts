@@ -28,7 +28,6 @@ export interface NewChange {
 
 type Row = Record<string, SqlStorageValue>;
 
-
 const toIso = (ms: SqlStorageValue | undefined) => (typeof ms === "number" ? new Date(ms).toISOString() : undefined);
 
 /**
@@ -174,8 +173,7 @@ export class OutboxStore {
 
   /** Changes left in flight by an instance that stopped mid-request: their fate is unknown, so they go again. */
   recoverInFlight(now: number): number {
-    return this.sql.exec("UPDATE changes SET state = 'queued', next_attempt_at = ? WHERE state = 'in_flight'", now)
-      .rowsWritten;
+    return this.sql.exec("UPDATE changes SET state = 'queued', next_attempt_at = ? WHERE state = 'in_flight'", now).rowsWritten;
   }
 
   // --- reading ---
@@ -194,10 +192,7 @@ export class OutboxStore {
 
   status(orderNumbers: readonly string[]): OrderStatus[] {
     return orderNumbers.map((orderNumber) => {
-      const changes = this.sql
-        .exec<Row>(`${RECORD_QUERY} WHERE c.order_number = ? ORDER BY c.id`, orderNumber)
-        .toArray()
-        .map(toRecord);
+      const changes = this.sql.exec<Row>(`${RECORD_QUERY} WHERE c.order_number = ? ORDER BY c.id`, orderNumber).toArray().map(toRecord);
       const ledger = this.sql
         .exec<{ calltouch_order_id: number | null }>("SELECT calltouch_order_id FROM ledger WHERE order_number = ?", orderNumber)
         .toArray()[0];

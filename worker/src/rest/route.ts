@@ -1,12 +1,19 @@
-import { type FieldError, MAX_WAIT_MS, type OrderUpdate, orderUpdateInput, ordersCreateInput, toFieldErrors } from "@calltouch-gateway/contract";
+import {
+  type FieldError,
+  MAX_WAIT_MS,
+  type OrderUpdate,
+  ordersCreateInput,
+  orderUpdateInput,
+  toFieldErrors,
+} from "@calltouch-gateway/contract";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod";
 import { allows, authenticate, lacksScopeMessage, type Principal, UNAUTHORIZED_MESSAGE } from "../auth/api-key";
 import type { Scope } from "../auth/keys";
 import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";
-import { dryRunInput } from "../orders/inputs";
 import { accept, dryRun, invalidInputMessage, type OrderCaller, type OrderFailure, type Outcome, statusOf } from "../orders/accept";
+import { dryRunInput } from "../orders/inputs";
 import type { Receipt } from "../outbox/types";
 import type { Settings } from "../settings";
 

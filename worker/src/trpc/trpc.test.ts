@@ -1,5 +1,5 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { env } from "cloudflare:workers";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { describe, expect, it } from "vitest";
 import { readSettings } from "../settings";
 import { authedProcedure, publicProcedure, router } from "./trpc";

@@ -34,15 +34,19 @@ export const deliveriesRouter = router({
           error: "name the changes to replay: changeIds, orderNumbers or both",
         }),
     )
-    .mutation(async ({ input, ctx }): Promise<{ replayed: number[] }> => ({
-      replayed: await outboxOf(ctx.env, ctx.principal.site).replay(input),
-    })),
+    .mutation(
+      async ({ input, ctx }): Promise<{ replayed: number[] }> => ({
+        replayed: await outboxOf(ctx.env, ctx.principal.site).replay(input),
+      }),
+    ),
 
   /** Counts by state, the age of the oldest queued change, and why delivery is paused, if it is. */
   stats: scopedProcedure("orders:read").query(({ ctx }): Promise<DeliveryStats> => outboxOf(ctx.env, ctx.principal.site).stats()),
 
   /** Lifts a pause caused by an auth refusal, once the configuration is fixed on Calltouch's side. */
-  resume: scopedProcedure("admin").mutation(async ({ ctx }): Promise<{ resumed: boolean }> => ({
-    resumed: await outboxOf(ctx.env, ctx.principal.site).resume(),
-  })),
+  resume: scopedProcedure("admin").mutation(
+    async ({ ctx }): Promise<{ resumed: boolean }> => ({
+      resumed: await outboxOf(ctx.env, ctx.principal.site).resume(),
+    }),
+  ),
 });

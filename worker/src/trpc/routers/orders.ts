@@ -1,8 +1,8 @@
 import { ordersCreateInput, ordersUpdateInput } from "@calltouch-gateway/contract";
 import { TRPCError } from "@trpc/server";
 import * as z from "zod";
+import { accept, dryRun, type OrderFailure, type Outcome, statusOf } from "../../orders/accept";
 import { dryRunInput } from "../../orders/inputs";
-import { accept, dryRun, type Outcome, type OrderFailure, statusOf } from "../../orders/accept";
 import { router, scopedProcedure } from "../trpc";
 
 const CODES = { invalid: "BAD_REQUEST", too_large: "PAYLOAD_TOO_LARGE", conflict: "CONFLICT" } as const satisfies Record<
