@@ -1,10 +1,9 @@
 // Driving the dev servers (test/e2e/dev-servers.ts) over plain HTTP, as any caller would: the gateway's tRPC
 // procedures (JSON bodies, no transformer), the simulator's control endpoints, and the deals the benchmarks send.
-import type { CalltouchCreateOrder, OrderCreateInput } from "@calltouch-gateway/contract";
+import type { CalltouchCreateOrder, DeliveryStats, OrderCreateInput, Receipt } from "@calltouch-gateway/contract";
 // The contract's limits module imports nothing, so Node loads it as it is (its index would not load: its
 // imports have no file extensions).
 import { MAX_ORDERS_PER_CALL } from "../../contract/src/limits.ts";
-import type { DeliveryStats, Receipt } from "../../worker/src/outbox/types.ts";
 
 export type { DeliveryStats };
 

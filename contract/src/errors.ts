@@ -14,6 +14,53 @@ export interface FieldError {
   message: string;
 }
 
+/** The codes an error answer carries in `error.data.code` (tRPC's names; REST and the drop-in use the HTTP status). */
+export type ErrorCode =
+  | "PARSE_ERROR"
+  | "BAD_REQUEST"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "METHOD_NOT_SUPPORTED"
+  | "TIMEOUT"
+  | "CONFLICT"
+  | "PRECONDITION_FAILED"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "UNPROCESSABLE_CONTENT"
+  | "PRECONDITION_REQUIRED"
+  | "TOO_MANY_REQUESTS"
+  | "CLIENT_CLOSED_REQUEST"
+  | "INTERNAL_SERVER_ERROR"
+  | "NOT_IMPLEMENTED"
+  | "BAD_GATEWAY"
+  | "SERVICE_UNAVAILABLE"
+  | "GATEWAY_TIMEOUT"
+  | "PAYMENT_REQUIRED";
+
+/**
+ * The `data` of every error the tRPC API answers: the code and status, the request id, and field errors.
+ *
+ * @example { code: "BAD_REQUEST", httpStatus: 400, path: "orders.create", requestId: "…", fieldErrors: [...] }
+ */
+export interface ErrorData {
+  code: ErrorCode;
+  httpStatus: number;
+  path?: string;
+  requestId?: string;
+  /** Present when the input was invalid: one entry per offending field. */
+  fieldErrors?: FieldError[];
+}
+
+/**
+ * The message of a 400 for invalid input, naming each field, for callers that only log the message.
+ *
+ * @example invalidInputMessage([{ path: ["revenue"], field: "revenue", message: "not an amount" }]) // "Invalid input: revenue: not an amount"
+ */
+export function invalidInputMessage(fieldErrors: readonly FieldError[]): string {
+  return `Invalid input: ${fieldErrors.map((f) => `${f.field || "(root)"}: ${f.message}`).join("; ")}`;
+}
+
 /**
  * The field errors of a failed parse of the public input, one per problem. An unknown key is reported at
  * the key itself (`"revenu"`), and a union that failed (one order or a list of them) is reported by the

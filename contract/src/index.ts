@@ -1,13 +1,24 @@
 /**
- * @calltouch-gateway/contract: the public input of calltouch-gateway (zod schemas) and the pure compiler
- * from a validated order to Calltouch's wire JSON. No Worker APIs: it runs anywhere zod does.
+ * @calltouch-gateway/contract: the public API of calltouch-gateway (zod schemas of every input and answer,
+ * error data and messages) and the pure compiler from a validated order to Calltouch's wire JSON. No Worker
+ * APIs and nothing else of this repository: it runs anywhere zod does, and the Worker and the client both
+ * depend on it.
  */
 export { type CompileSettings, compileCreate, compileCreateAsUpdate, compileUpdate, DEFAULT_STATUS, DEFAULT_TIME_ZONE } from "./compile";
-export { type FieldError, toFieldErrors } from "./errors";
+export { type ErrorCode, type ErrorData, type FieldError, invalidInputMessage, toFieldErrors } from "./errors";
 export { memoExampleOrder } from "./examples";
 export { type DealDate, formatSiteTime, isValidTimeZone, toSiteTime } from "./fields/date";
 export type { Money } from "./fields/money";
 export { DEFAULT_PHONE_REGION } from "./fields/phone";
+export {
+  type ChangeListInput,
+  changeListInput,
+  type DryRunInput,
+  dryRunInput,
+  orderStatusInput,
+  type ReplayInput,
+  replayInput,
+} from "./inputs";
 export { LIMITS, MAX_ORDERS_PER_CALL } from "./limits";
 export { DEFAULT_SEARCH_DEPTH, MATCHING_TYPES, type MatchingItem, matchingItem, OFFLINE_VISIT } from "./matching";
 export {
@@ -23,6 +34,33 @@ export {
   orderUpdateInput,
   toCall,
 } from "./order";
+export {
+  CHANGE_KINDS,
+  CHANGE_STATES,
+  type ChangeKind,
+  type ChangePage,
+  type ChangeRecord,
+  type ChangeState,
+  changeKind,
+  changePage,
+  changeRecord,
+  changeState,
+  type DeliveryStats,
+  type DryRunResult,
+  deliveryStats,
+  dryRunResult,
+  type OrderStatus,
+  orderStatus,
+  orderStatuses,
+  type Receipt,
+  type Receipts,
+  type Replayed,
+  type Resumed,
+  receipt,
+  receipts,
+  replayed,
+  resumed,
+} from "./outputs";
 export type {
   CalltouchContactSearch,
   CalltouchCreateBody,

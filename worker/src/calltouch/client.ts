@@ -1,9 +1,6 @@
-import type { CalltouchCreateOrder, CalltouchUpdateOrder } from "@calltouch-gateway/contract";
+import type { CalltouchCreateOrder, CalltouchUpdateOrder, ChangeKind } from "@calltouch-gateway/contract";
 import { memo } from "../memo";
 import { CalltouchError } from "./errors";
-
-/** A deal change is either a create or an update; Calltouch takes each kind at its own path. */
-export type ChangeKind = "create" | "update";
 
 export type WireOrder<K extends ChangeKind> = K extends "create" ? CalltouchCreateOrder : CalltouchUpdateOrder;
 

@@ -1,10 +1,15 @@
-import { type FieldError, orderCreateInput, orderUpdateInput, toFieldErrors } from "@calltouch-gateway/contract";
+import {
+  type ChangeKind,
+  type FieldError,
+  orderCreateInput,
+  orderUpdateInput,
+  type Receipt,
+  toFieldErrors,
+} from "@calltouch-gateway/contract";
 import { type Context, Hono } from "hono";
 import { allows, lacksScopeMessage, principalOfKey } from "../auth/api-key";
 import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";
-import type { ChangeKind } from "../calltouch/client";
-import { accept } from "../orders/accept";
-import type { Receipt } from "../outbox/types";
+import { accept } from "../services/orders";
 import type { Settings } from "../settings";
 import { calltouchField, fromCalltouch } from "./wire-input";
 

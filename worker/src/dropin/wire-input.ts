@@ -1,4 +1,4 @@
-import type { ChangeKind } from "../calltouch/client";
+import type { ChangeKind } from "@calltouch-gateway/contract";
 
 type Fields = Record<string, unknown>;
 

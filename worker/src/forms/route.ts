@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { findKey, type PublicKey } from "../auth/keys";
 import { log } from "../log";
-import { outboxOf } from "../outbox/site";
+import { acceptLead } from "../services/orders";
 import type { Settings } from "../settings";
 import { acceptedPage, invalidPage, refusedPage } from "./pages";
 import { type FormFields, formFieldErrors, orderFromForm, TURNSTILE_FIELD } from "./submission";
@@ -56,18 +56,12 @@ forms.post("/:key", async (c) => {
   const order = orderCreateInput.safeParse(built.input);
   if (!order.success) return invalid(c, formFieldErrors(toFieldErrors(order.error)));
 
-  const result = await outboxOf(c.env, key.site).enqueue({
-    site: key.site,
-    kind: "create",
-    orders: [order.data],
-    requestId: c.get("requestId"),
-    caller: key.id,
-  });
-  if (!result.ok) return refuse(c, 409, result.conflict);
-  const [receipt] = result.receipts;
-  log("info", "form accepted", { requestId: c.get("requestId"), key: key.id, orderNumber: receipt!.orderNumber });
+  const accepted = await acceptLead({ env: c.env, requestId: c.get("requestId"), site: key.site, keyId: key.id }, order.data);
+  if (!accepted.ok) return refuse(c, 409, accepted.failure.message);
+  const receipt = accepted.value;
+  log("info", "form accepted", { requestId: c.get("requestId"), key: key.id, orderNumber: receipt.orderNumber });
   if (wantsJson(c)) return c.json({ receipt });
-  return key.thankYouUrl ? c.redirect(key.thankYouUrl, 303) : c.html(acceptedPage(receipt!.orderNumber, formPage(c)));
+  return key.thankYouUrl ? c.redirect(key.thankYouUrl, 303) : c.html(acceptedPage(receipt.orderNumber, formPage(c)));
 });
 
 /**

@@ -1,4 +1,5 @@
 import {
+  type ChangeKind,
   type CompileSettings,
   compileCreate,
   compileCreateAsUpdate,
@@ -6,7 +7,7 @@ import {
   type OrderCreate,
   type OrderUpdate,
 } from "@calltouch-gateway/contract";
-import type { ChangeKind, WireOrder } from "../calltouch/client";
+import type { WireOrder } from "../calltouch/client";
 
 /**
  * What a change is sent as: a create of a deal Calltouch already holds (`known`) goes as an update.

@@ -1,6 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
-import type { OrderCreate, OrderUpdate } from "@calltouch-gateway/contract";
-import { type CalltouchClient, type ChangeKind, calltouchClientFor, type OrderResult, type WireOrder } from "../calltouch/client";
+import type {
+  ChangeKind,
+  ChangeRecord,
+  ChangeState,
+  DeliveryStats,
+  OrderCreate,
+  OrderStatus,
+  OrderUpdate,
+  Receipt,
+} from "@calltouch-gateway/contract";
+import { type CalltouchClient, calltouchClientFor, type OrderResult, type WireOrder } from "../calltouch/client";
 import { CalltouchError } from "../calltouch/errors";
 import { log } from "../log";
 import { memo } from "../memo";
@@ -9,7 +18,6 @@ import { compileChange, sendAs } from "./compile";
 import { RateLimiter } from "./rate-limiter";
 import { retryDelay } from "./retry";
 import { OutboxStore, type PendingChange } from "./store";
-import type { ChangeRecord, ChangeState, DeliveryStats, OrderStatus, Receipt } from "./types";
 
 export interface EnqueueRequest {
   /** The Calltouch site this outbox serves; the same for every call it gets. */

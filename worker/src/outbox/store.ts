@@ -1,6 +1,13 @@
-import type { ChangeKind } from "../calltouch/client";
+import {
+  CHANGE_STATES,
+  type ChangeKind,
+  type ChangeRecord,
+  type ChangeState,
+  type DeliveryStats,
+  type OrderStatus,
+  type Receipt,
+} from "@calltouch-gateway/contract";
 import { SCHEMA } from "./schema";
-import { CHANGE_STATES, type ChangeRecord, type ChangeState, type DeliveryStats, type OrderStatus, type Receipt } from "./types";
 
 /** A change as the flusher needs it. */
 export interface PendingChange {

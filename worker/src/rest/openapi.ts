@@ -4,60 +4,21 @@
  * no Worker APIs, so Node tests can read it too.
  */
 import {
+  dryRunInput,
+  dryRunResult,
   MAX_ORDERS_PER_CALL,
   MAX_WAIT_MS,
   memoExampleOrder,
   orderCreateInput,
+  orderStatus,
   ordersCreateInput,
   ordersUpdateInput,
   orderUpdateInput,
+  receipt,
+  receipts,
 } from "@calltouch-gateway/contract";
 import * as z from "zod";
-import { dryRunInput } from "../orders/inputs";
-import type { OrderStatus, Receipt } from "../outbox/types";
 
-// Answers are the outbox's types; typing these schemas by them keeps the document in step with the code.
-const changeState = z.enum(["queued", "in_flight", "delivered", "dead"]);
-const changeKind = z.enum(["create", "update"]);
-const receipt = z
-  .object({
-    orderNumber: z.string(),
-    changeId: z.int(),
-    state: changeState,
-    calltouchOrderId: z.int().optional().describe("Calltouch's id of the deal, once a change of it was delivered"),
-    deliveredAt: z.string().optional().describe("When Calltouch accepted the change (ISO 8601)"),
-    error: z.string().optional().describe("Why the change is dead, or why its last attempt failed"),
-    attempts: z.int(),
-  })
-  .describe("What the gateway did with one change: stored (queued), in flight, delivered or dead") satisfies z.ZodType<Receipt>;
-const receipts = z.object({ receipts: z.array(receipt).describe("One per order, in input order") });
-const orderStatus = z
-  .object({
-    orderNumber: z.string(),
-    state: changeState.describe("The state of the deal's latest change"),
-    calltouchOrderId: z.int().optional(),
-    changes: z
-      .array(
-        receipt.extend({
-          kind: changeKind.describe("What the caller asked for"),
-          sentAs: changeKind.optional().describe("What it went as: a create of a deal Calltouch holds goes as an update"),
-          acceptedAt: z.string(),
-          nextAttemptAt: z.string().optional(),
-          requestId: z.string(),
-        }),
-      )
-      .describe("Every change of the deal the outbox still keeps, oldest first"),
-  })
-  .describe("What became of a deal") satisfies z.ZodType<OrderStatus>;
-const dryRunResult = z.object({
-  orders: z.array(
-    z.object({
-      orderNumber: z.string(),
-      sentAs: changeKind,
-      calltouch: z.record(z.string(), z.unknown()).describe("The exact Calltouch JSON the order would be sent as"),
-    }),
-  ),
-});
 const fieldError = z.object({
   path: z.array(z.union([z.string(), z.int()])).describe("Keys and list positions from the root of the input"),
   field: z.string().describe('The path as JavaScript writes it: "[3].phones[0]"'),

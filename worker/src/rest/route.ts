@@ -1,9 +1,12 @@
 import {
+  dryRunInput,
   type FieldError,
+  invalidInputMessage,
   MAX_WAIT_MS,
   type OrderUpdate,
   ordersCreateInput,
   orderUpdateInput,
+  type Receipt,
   toFieldErrors,
 } from "@calltouch-gateway/contract";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
@@ -12,9 +15,7 @@ import * as z from "zod";
 import { allows, authenticate, lacksScopeMessage, type Principal, UNAUTHORIZED_MESSAGE } from "../auth/api-key";
 import type { Scope } from "../auth/keys";
 import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";
-import { accept, dryRun, invalidInputMessage, type OrderCaller, type OrderFailure, type Outcome, statusOf } from "../orders/accept";
-import { dryRunInput } from "../orders/inputs";
-import type { Receipt } from "../outbox/types";
+import { accept, dryRun, type OrderCaller, type OrderFailure, type Outcome, statusOf } from "../services/orders";
 import type { Settings } from "../settings";
 
 type RestEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; principal: Principal } };
@@ -34,7 +35,7 @@ const STATUSES = { invalid: 400, too_large: 413, conflict: 409 } as const satisf
 
 /**
  * `/v1`: the deals API as plain REST, for callers that do not speak tRPC. Every route calls the same
- * functions as its procedure (`worker/src/orders/accept.ts`) behind the same key, scope and rate limit,
+ * functions as its procedure (`worker/src/services/orders.ts`) behind the same key, scope and rate limit,
  * so the two protocols cannot drift apart; `/openapi.json` describes it.
  *
  * @example app.route("/v1", rest); // POST /v1/orders, PATCH|GET /v1/orders/{orderNumber}, POST /v1/orders:validate

@@ -4,13 +4,12 @@
  * 2. initialization, with the one error formatter of the API,
  * 3. the procedure builders routers use.
  */
-import { type FieldError, toFieldErrors } from "@calltouch-gateway/contract";
+import { type ErrorData, invalidInputMessage, toFieldErrors } from "@calltouch-gateway/contract";
 import { initTRPC, TRPCError, type TRPCErrorShape } from "@trpc/server";
 import { ZodError } from "zod";
 import { allows, lacksScopeMessage, type Principal, UNAUTHORIZED_MESSAGE } from "../auth/api-key";
 import type { Scope } from "../auth/keys";
 import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";
-import { invalidInputMessage } from "../orders/accept";
 
 // 1. CONTEXT
 
@@ -35,16 +34,6 @@ export interface Context extends WorkerContext {
 }
 
 // 2. INITIALIZATION
-
-/** The `data` of every error the API answers: tRPC's code and status, the request id, and field errors. */
-export interface ErrorData {
-  code: TRPCError["code"];
-  httpStatus: number;
-  path?: string;
-  requestId?: string;
-  /** Present when the input was invalid: one entry per offending field. */
-  fieldErrors?: FieldError[];
-}
 
 const t = initTRPC.context<Context>().create({
   // Workers have no NODE_ENV, so tRPC would think it runs in development and put stack traces into

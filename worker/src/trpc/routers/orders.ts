@@ -1,8 +1,6 @@
-import { ordersCreateInput, ordersUpdateInput } from "@calltouch-gateway/contract";
+import { dryRunInput, orderStatusInput, ordersCreateInput, ordersUpdateInput } from "@calltouch-gateway/contract";
 import { TRPCError } from "@trpc/server";
-import * as z from "zod";
-import { accept, dryRun, type OrderFailure, type Outcome, statusOf } from "../../orders/accept";
-import { dryRunInput } from "../../orders/inputs";
+import { accept, dryRun, type OrderFailure, type Outcome, statusOf } from "../../services/orders";
 import { router, scopedProcedure } from "../trpc";
 
 const CODES = { invalid: "BAD_REQUEST", too_large: "PAYLOAD_TOO_LARGE", conflict: "CONFLICT" } as const satisfies Record<
@@ -42,6 +40,6 @@ export const ordersRouter = router({
 
   /** What became of each deal: the state of its latest change, Calltouch's id, and its history. */
   status: scopedProcedure("orders:read")
-    .input(z.strictObject({ orderNumbers: z.array(z.string().trim().min(1).max(255)).min(1).max(1000) }))
+    .input(orderStatusInput)
     .query(async ({ input, ctx }) => ({ orders: await statusOf(ctx, input.orderNumbers) })),
 });

@@ -1,17 +1,25 @@
 /**
- * What the gateway does with deals, whoever calls it: the tRPC procedures and the REST routes are thin
- * adapters over these functions, so that both answer the same receipts and refuse the same calls. The
- * functions answer typed failures instead of throwing, and each adapter says them in its own protocol.
+ * The orders service: what the gateway does with deals, whoever calls it. tRPC, REST, the drop-in and
+ * forms are thin adapters over these functions, so that all answer the same receipts and refuse the same
+ * calls; none of them reaches the outbox but through here. The functions answer typed failures instead of
+ * throwing, and each adapter says them in its own protocol.
  */
-import { type Call, type FieldError, type OrderCreate, type OrderUpdate, toCall } from "@calltouch-gateway/contract";
+import {
+  type Call,
+  type ChangeKind,
+  type DryRunInput,
+  type DryRunResult,
+  type OrderCreate,
+  type OrderStatus,
+  type OrderUpdate,
+  type Receipt,
+  toCall,
+} from "@calltouch-gateway/contract";
 import * as z from "zod";
 import type { Principal } from "../auth/api-key";
-import type { ChangeKind } from "../calltouch/client";
 import { compileChange, sendAs } from "../outbox/compile";
 import { outboxOf } from "../outbox/site";
-import type { OrderStatus, Receipt } from "../outbox/types";
 import type { Settings } from "../settings";
-import type { dryRunInput } from "./inputs";
 
 /**
  * What the order functions need to know of an authenticated call, whichever protocol carried it. tRPC's
@@ -45,15 +53,6 @@ export interface OrderFailure {
  * @example const outcome: Outcome<{ receipts: Receipt[] }> = await accept(caller, "create", input); // outcome.value.receipts
  */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: OrderFailure };
-
-/**
- * The message of a 400 for invalid input, naming each field, for callers that only log the message.
- *
- * @example invalidInputMessage([{ path: ["revenue"], field: "revenue", message: "not an amount" }]) // "Invalid input: revenue: not an amount"
- */
-export function invalidInputMessage(fieldErrors: readonly FieldError[]): string {
-  return `Invalid input: ${fieldErrors.map((f) => `${f.field || "(root)"}: ${f.message}`).join("; ")}`;
-}
 
 const idempotencyKey = z.string().trim().min(1).max(255, "the Idempotency-Key header must be at most 255 characters").optional();
 
@@ -102,7 +101,11 @@ export async function accept<T extends OrderCreate | OrderUpdate>(
  *
  * @example const { orders } = await preview(caller, "create", ordersCreateInput.parse(memoExampleOrder)); // orders[0].sentAs === "create"
  */
-export async function preview<T extends OrderCreate | OrderUpdate>(caller: OrderCaller, kind: ChangeKind, input: T | T[] | Call<T>) {
+export async function preview<T extends OrderCreate | OrderUpdate>(
+  caller: OrderCaller,
+  kind: ChangeKind,
+  input: T | T[] | Call<T>,
+): Promise<DryRunResult> {
   const { orders } = toCall(input);
   const known = new Set(
     kind === "create" ? await outboxOf(caller.env, caller.principal.site).known(orders.map((order) => order.orderNumber)) : [],
@@ -117,11 +120,11 @@ export async function preview<T extends OrderCreate | OrderUpdate>(caller: Order
 }
 
 /**
- * {@link preview} of a parsed {@link dryRunInput}: `orders.validate` and `POST /v1/orders:validate`.
+ * {@link preview} of a parsed `dryRunInput`: `orders.validate` and `POST /v1/orders:validate`.
  *
  * @example const { orders } = await dryRun(caller, dryRunInput.parse({ update: { orderNumber: "42", status: "Оплачено" } }));
  */
-export function dryRun(caller: OrderCaller, input: z.output<typeof dryRunInput>) {
+export function dryRun(caller: OrderCaller, input: DryRunInput): Promise<DryRunResult> {
   return "create" in input ? preview(caller, "create", input.create) : preview(caller, "update", input.update);
 }
 
@@ -133,4 +136,24 @@ export function dryRun(caller: OrderCaller, input: z.output<typeof dryRunInput>)
  */
 export function statusOf(caller: Pick<OrderCaller, "env" | "principal">, orderNumbers: string[]): Promise<OrderStatus[]> {
   return outboxOf(caller.env, caller.principal.site).status(orderNumbers);
+}
+
+/**
+ * Stores one lead of a website form (a public key's only way in) in its site's outbox. The form's door
+ * has validated it and given it its key's defaults; idempotency and waiting are not offered to forms.
+ *
+ * @example const [receipt] = await acceptLead({ env, requestId, site: key.site, keyId: key.id }, order);
+ */
+export async function acceptLead(
+  caller: { env: Env; requestId: string; site: string; keyId: string },
+  order: OrderCreate,
+): Promise<Outcome<Receipt>> {
+  const result = await outboxOf(caller.env, caller.site).enqueue({
+    site: caller.site,
+    kind: "create",
+    orders: [order],
+    requestId: caller.requestId,
+    caller: caller.keyId,
+  });
+  return result.ok ? { ok: true, value: result.receipts[0]! } : { ok: false, failure: { kind: "conflict", message: result.conflict } };
 }
