@@ -50,9 +50,9 @@ dropIn.post("/:kind{create|update}", async (c) => {
   const caller = { env: c.env, settings, requestId: c.get("requestId"), principal, idempotencyKey: c.req.header("idempotency-key") };
   const outcome = await accept(caller, kind, { orders: parsed.orders, wait: settings.delivery.dropInWaitMs });
   if (!outcome.ok) {
-    return outcome.failure.kind === "conflict"
-      ? calltouchError(c, 409, "CONFLICT", outcome.failure.message)
-      : c.json({ data: { validationErrorData: [{ field: "", message: outcome.failure.message }] } }, 400);
+    return outcome.error.kind === "conflict"
+      ? calltouchError(c, 409, "CONFLICT", outcome.error.message)
+      : c.json({ data: { validationErrorData: [{ field: "", message: outcome.error.message }] } }, 400);
   }
   return c.json({ data: { orders: outcome.value.receipts.map(calltouchItem) } });
 });

@@ -57,7 +57,7 @@ forms.post("/:key", async (c) => {
   if (!order.success) return invalid(c, formFieldErrors(toFieldErrors(order.error)));
 
   const accepted = await acceptLead({ env: c.env, requestId: c.get("requestId"), site: key.site, keyId: key.id }, order.data);
-  if (!accepted.ok) return refuse(c, 409, accepted.failure.message);
+  if (!accepted.ok) return refuse(c, 409, accepted.error.message);
   const receipt = accepted.value;
   log("info", "form accepted", { requestId: c.get("requestId"), key: key.id, orderNumber: receipt.orderNumber });
   if (wantsJson(c)) return c.json({ receipt });

@@ -150,7 +150,7 @@ async function parseBody<T extends z.ZodType>(c: RestContext, schema: T): Promis
 }
 
 function answer(c: RestContext, outcome: Outcome<{ receipts: Receipt[] }>, status: 200 | 201): Response {
-  if (!outcome.ok) return fail(c, STATUSES[outcome.failure.kind], outcome.failure.message);
+  if (!outcome.ok) return fail(c, STATUSES[outcome.error.kind], outcome.error.message);
   return c.json(outcome.value, status);
 }
 

@@ -19,6 +19,7 @@ import * as z from "zod";
 import type { Principal } from "../auth/api-key";
 import { compileChange, sendAs } from "../outbox/compile";
 import { outboxOf } from "../outbox/site";
+import type { Result } from "../result";
 import type { Settings } from "../settings";
 
 /**
@@ -40,7 +41,7 @@ export interface OrderCaller {
  * Why a call was refused after its input passed the contract's schema. Each adapter maps the kind to its
  * status: `invalid` 400, `too_large` 413, `conflict` 409.
  *
- * @example if (!outcome.ok && outcome.failure.kind === "conflict") return c.json({ error: { message: result.failure.message } }, 409);
+ * @example if (!outcome.ok && outcome.error.kind === "conflict") return c.json({ error: { message: outcome.error.message } }, 409);
  */
 export interface OrderFailure {
   kind: "invalid" | "too_large" | "conflict";
@@ -48,11 +49,11 @@ export interface OrderFailure {
 }
 
 /**
- * A result or the reason there is none.
+ * A result of the orders service, or why there is none.
  *
  * @example const outcome: Outcome<{ receipts: Receipt[] }> = await accept(caller, "create", input); // outcome.value.receipts
  */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; failure: OrderFailure };
+export type Outcome<T> = Result<T, OrderFailure>;
 
 const idempotencyKey = z.string().trim().min(1).max(255, "the Idempotency-Key header must be at most 255 characters").optional();
 
@@ -70,12 +71,12 @@ export async function accept<T extends OrderCreate | OrderUpdate>(
   input: T | T[] | Call<T>,
 ): Promise<Outcome<{ receipts: Receipt[] }>> {
   const key = idempotencyKey.safeParse(caller.idempotencyKey);
-  if (!key.success) return { ok: false, failure: { kind: "invalid", message: key.error.issues[0]!.message } };
+  if (!key.success) return { ok: false, error: { kind: "invalid", message: key.error.issues[0]!.message } };
   const call = toCall(input);
   if (call.orders.length > caller.settings.maxOrdersPerCall) {
     return {
       ok: false,
-      failure: {
+      error: {
         kind: "too_large",
         message: `At most ${caller.settings.maxOrdersPerCall} orders per call; this one has ${call.orders.length}`,
       },
@@ -91,7 +92,7 @@ export async function accept<T extends OrderCreate | OrderUpdate>(
     ...(key.data === undefined ? {} : { idempotencyKey: key.data }),
     ...(call.wait === undefined ? {} : { waitMs: call.wait }),
   });
-  if (!result.ok) return { ok: false, failure: { kind: "conflict", message: result.conflict } };
+  if (!result.ok) return { ok: false, error: { kind: "conflict", message: result.conflict } };
   return { ok: true, value: { receipts: result.receipts } };
 }
 
@@ -155,5 +156,5 @@ export async function acceptLead(
     requestId: caller.requestId,
     caller: caller.keyId,
   });
-  return result.ok ? { ok: true, value: result.receipts[0]! } : { ok: false, failure: { kind: "conflict", message: result.conflict } };
+  return result.ok ? { ok: true, value: result.receipts[0]! } : { ok: false, error: { kind: "conflict", message: result.conflict } };
 }

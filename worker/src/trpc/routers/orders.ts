@@ -10,7 +10,7 @@ const CODES = { invalid: "BAD_REQUEST", too_large: "PAYLOAD_TOO_LARGE", conflict
 
 /** The result of an order function, or its failure thrown as the matching tRPC error. */
 function orThrow<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw new TRPCError({ code: CODES[outcome.failure.kind], message: outcome.failure.message });
+  if (!outcome.ok) throw new TRPCError({ code: CODES[outcome.error.kind], message: outcome.error.message });
   return outcome.value;
 }
 
