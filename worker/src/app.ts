@@ -9,6 +9,7 @@ import { log } from "./log";
 import { memo } from "./memo";
 import { docs } from "./rest/docs";
 import { rest } from "./rest/route";
+import { runtimeHealth } from "./runtime";
 import { readSettings, type Settings } from "./settings";
 import { appRouter } from "./trpc/router";
 
@@ -20,7 +21,8 @@ app.use(requestId());
 
 app.get("/health", (c) => {
   const result = readSettings(c.env);
-  return result.ok ? c.json({ status: "ok" }) : c.json({ status: "misconfigured", problems: result.problems }, 503);
+  const status = result.ok ? { status: "ok" } : { status: "misconfigured", problems: result.problems };
+  return c.json({ ...status, ...runtimeHealth(c.env) }, result.ok ? 200 : 503);
 });
 
 // The API's description is public and needs no settings: `/openapi.json` and its reference page `/docs`.
