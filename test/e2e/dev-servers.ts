@@ -113,8 +113,12 @@ function varsWithKeys(example: string, keys: readonly TestKey[]): string {
   return example.replace(line[0], () => `API_KEYS=${JSON.stringify(file)}`);
 }
 
-/** A vars file's text with each of `vars` set: its line replaced, or added at the end. */
-function varsWithSet(text: string, vars: Record<string, string>): string {
+/**
+ * A vars file's text with each of `vars` set: its line replaced, or added at the end.
+ *
+ * @example writeFileSync(envFile, varsWithSet(readFileSync(".dev.vars.example", "utf8"), { CALLTOUCH_RPS: "100" }));
+ */
+export function varsWithSet(text: string, vars: Record<string, string>): string {
   return Object.entries(vars).reduce((result, [name, value]) => {
     const line = new RegExp(`^${name}=.*$`, "m");
     return line.test(result) ? result.replace(line, () => `${name}=${value}`) : `${result.trimEnd()}\n${name}=${value}\n`;

@@ -1,0 +1,149 @@
+// What the gateway does the same wherever it runs: under `wrangler dev` (dev-server.test.ts) and self-hosted
+// on workerd (selfhost/smoke.test.ts). Plain HTTP and JSON against a running gateway and simulator, with the
+// committed example's keys (.dev.vars.example): the memo's deal, idempotency, a fault and its retry, forms.
+import { randomUUID } from "node:crypto";
+import { memoExampleOrder } from "@calltouch-gateway/contract";
+import { beforeEach, expect, it } from "vitest";
+
+/** A running gateway and the simulator it delivers to. */
+export interface GatewayTarget {
+  gatewayUrl: string;
+  simulatorUrl: string;
+}
+
+/** The example's admin key, and its public form key with the origin it allows. */
+const API_KEY = "dev-key";
+const FORM_KEY = "pk_dev_website_form";
+const FORM_ORIGIN = "http://localhost:8080";
+/** `FORM_RATE_LIMITER` of wrangler.toml: submissions per visitor and key in a minute. */
+const FORM_LIMIT = 10;
+
+interface Receipt {
+  orderNumber: string;
+  changeId: number;
+  state: string;
+}
+
+interface SimulatorRequest {
+  path: string;
+  outcome: string;
+  headers: Record<string, string>;
+  body: { orders: { orderNumber: string; [field: string]: any }[] };
+}
+
+/**
+ * Registers the shared tests in the calling `describe`; `target` answers the servers once `beforeAll`
+ * has started them.
+ *
+ * @example describe("self-hosted", () => gatewayBehaviour(() => servers));
+ */
+export function gatewayBehaviour(target: () => GatewayTarget): void {
+  const gateway = (path: string, init?: RequestInit) => fetch(`${target().gatewayUrl}${path}`, init);
+  const simulator = (path: string, init?: RequestInit) => fetch(`${target().simulatorUrl}/__simulator/${path}`, init);
+  const create = (body: unknown, headers: Record<string, string> = {}) =>
+    gateway("/trpc/orders.create", {
+      method: "POST",
+      headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
+  const receiptsOf = async (response: Response) =>
+    ((await response.json()) as { result: { data: { receipts: Receipt[] } } }).result.data.receipts;
+  const requests = async () => ((await (await simulator("requests")).json()) as { requests: SimulatorRequest[] }).requests;
+  const requestsFor = async (orderNumber: string) =>
+    (await requests()).filter((request) => request.body.orders?.some((order) => order.orderNumber === orderNumber));
+
+  beforeEach(async () => {
+    await simulator("requests", { method: "DELETE" });
+    await simulator("config", { method: "DELETE" });
+  });
+
+  it("serves /health", async () => {
+    const response = await gateway("/health");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "ok" });
+  });
+
+  it("delivers the memo's deal to the simulator with the dev-key", async () => {
+    const response = await create({ orders: [memoExampleOrder], wait: 10_000 });
+
+    expect(await response.json()).toEqual({
+      result: {
+        data: {
+          receipts: [
+            {
+              orderNumber: memoExampleOrder.orderNumber,
+              changeId: expect.any(Number),
+              state: "delivered",
+              calltouchOrderId: 1,
+              deliveredAt: expect.any(String),
+              attempts: 1,
+            },
+          ],
+        },
+      },
+    });
+    const [request, ...others] = await requests();
+    expect(others).toEqual([]);
+    expect(request!.path).toBe("/lead-service/v1/api/client-order/create");
+    expect(request!.headers).toMatchObject({ "access-token": "simulator-token", siteid: "12345" });
+    const [order] = request!.body.orders;
+    expect(order!.matching.map((item: { type: string }) => item.type)).toEqual(["callContact", "requestContact", "customSources"]);
+    expect(order).toMatchObject({ orderDate: "19-07-2021 16:42:32", statusDate: "19-07-2021 16:42:32", revenue: "1000.00" });
+  });
+
+  it("answers a call repeated with its Idempotency-Key with the first receipts, and stores and sends it once", async () => {
+    const orderNumber = `idempotent-${randomUUID()}`;
+    const key = { "idempotency-key": `crm-event-${randomUUID()}` };
+    const body = { orders: [{ orderNumber, phones: ["+7 915 777-11-22"] }], wait: 10_000 };
+
+    const [first] = await receiptsOf(await create(body, key));
+    const [repeated] = await receiptsOf(await create(body, key));
+    const otherBody = await create({ ...body, orders: [{ orderNumber, phones: ["+7 915 777-11-23"] }] }, key);
+
+    expect(first).toMatchObject({ orderNumber, state: "delivered" });
+    expect(repeated).toEqual(first);
+    expect(otherBody.status).toBe(409);
+    expect(await requestsFor(orderNumber)).toHaveLength(1);
+  });
+
+  it("retries what Calltouch failed, and delivers it on the next attempt", async () => {
+    await simulator("config", { method: "PUT", body: JSON.stringify({ failNext: 1 }) });
+    const orderNumber = `retried-${randomUUID()}`;
+
+    const response = await create({ orders: [{ orderNumber, phones: ["+7 915 777-11-22"] }], wait: 20_000 });
+
+    expect((await receiptsOf(response))[0]).toMatchObject({ orderNumber, state: "delivered", attempts: 2 });
+    expect((await requestsFor(orderNumber)).map((request) => request.outcome)).toEqual(["fault", "ok"]);
+  });
+
+  it("takes a website form's deal from its origin with the key's defaults, and limits each visitor", async () => {
+    const submit = (visitor: string, fields: Record<string, string>) =>
+      gateway(`/forms/${FORM_KEY}`, {
+        method: "POST",
+        headers: { origin: FORM_ORIGIN, accept: "application/json", "content-type": "application/json", "cf-connecting-ip": visitor },
+        body: JSON.stringify(fields),
+      });
+
+    const accepted = await submit("198.51.100.1", { name: "Анна", phone: "+7 915 777-11-22" });
+    expect(accepted.status).toBe(200);
+    const { receipt } = (await accepted.json()) as { receipt: Receipt };
+    expect(receipt).toMatchObject({ orderNumber: expect.any(String), changeId: expect.any(Number) });
+    await expect
+      .poll(async () => (await requestsFor(receipt.orderNumber)).map((request) => request.outcome), { timeout: 15_000 })
+      .toEqual(["ok"]);
+    const [delivered] = await requestsFor(receipt.orderNumber);
+    expect(delivered!.body.orders[0]).toMatchObject({ status: "Заявка с сайта", addTags: [{ tag: "сайт" }] });
+
+    // A visitor of its own, sending empty forms: each counts, and none is stored.
+    const visitor = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
+    let before = 0;
+    for (; before <= 2 * FORM_LIMIT; before++) {
+      const response = await submit(visitor, {});
+      if (response.status === 429) break;
+      expect(response.status).toBe(400);
+    }
+    // The limiter counts in windows of a minute: a burst that crosses into the next one starts over.
+    expect(before).toBeGreaterThanOrEqual(FORM_LIMIT);
+    expect(before).toBeLessThanOrEqual(2 * FORM_LIMIT);
+  });
+}

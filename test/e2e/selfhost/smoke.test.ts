@@ -1,0 +1,22 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gatewayBehaviour } from "../gateway-behaviour";
+import { type SelfHostedServers, startSelfHosted } from "./servers";
+
+let servers: SelfHostedServers;
+
+beforeAll(async () => {
+  servers = await startSelfHosted();
+});
+
+afterAll(() => servers?.stop());
+
+// The tests of the development servers (dev-server.test.ts), against the gateway and the simulator
+// self-hosted on workerd by `scripts/run selfhost`.
+describe("the gateway self-hosted on workerd", () => {
+  gatewayBehaviour(() => servers);
+
+  it("says at start that it is self-hosted, and /health says so too", async () => {
+    expect(servers.gateway.output()).toMatch(/"message":"self-hosted","runtime":"workerd 1\.\d+\.\d+"/);
+    expect(await (await fetch(`${servers.gatewayUrl}/health`)).json()).toEqual({ status: "ok", selfHosted: { unavailable: [] } });
+  });
+});
