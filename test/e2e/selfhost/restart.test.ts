@@ -1,12 +1,14 @@
 // A self-hosted gateway is one process that owns its data directory: killed in the middle of a flush, it
 // must start again and deliver every deal once and in order; its retries, which wait in Durable Object
-// alarms, must survive the restart without anyone calling it; and a second process on the same directory
-// must be refused while the first runs.
-import { readFileSync } from "node:fs";
+// alarms, must survive the restart without anyone calling it; a second process on the same directory
+// must be refused while the first runs; and an online backup taken while it works must start again.
+import { spawn } from "node:child_process";
+import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { freePort } from "../dev-servers";
-import { type SelfHostedServers, startSelfHost, startSelfHosted } from "./servers";
+import { freePort, stopGroup } from "../dev-servers";
+import { type SelfHostedServers, serving, startSelfHost, startSelfHosted } from "./servers";
 
 /** Orders of the crash test; each gets a create and two updates, in calls of at most 100. */
 const ORDERS = 300;
@@ -60,21 +62,21 @@ const configure = (config: object) => simulator("config", { method: "PUT", body:
 const requests = async () => ((await (await simulator("requests")).json()) as { requests: SimulatorRequest[] }).requests;
 const headers = { authorization: "Bearer dev-key", "content-type": "application/json" };
 
-async function mutate(procedure: string, input: unknown): Promise<Receipt[]> {
-  const response = await fetch(`${servers.gatewayUrl}/trpc/${procedure}`, { method: "POST", headers, body: JSON.stringify(input) });
+async function mutate(procedure: string, input: unknown, gatewayUrl = servers.gatewayUrl): Promise<Receipt[]> {
+  const response = await fetch(`${gatewayUrl}/trpc/${procedure}`, { method: "POST", headers, body: JSON.stringify(input) });
   expect(response.status, await response.clone().text()).toBe(200);
   return ((await response.json()) as { result: { data: { receipts: Receipt[] } } }).result.data.receipts;
 }
 
-async function query<T>(procedure: string, input?: unknown): Promise<T> {
+async function query<T>(procedure: string, input?: unknown, gatewayUrl = servers.gatewayUrl): Promise<T> {
   const search = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
-  const response = await fetch(`${servers.gatewayUrl}/trpc/${procedure}${search}`, { headers });
+  const response = await fetch(`${gatewayUrl}/trpc/${procedure}${search}`, { headers });
   return ((await response.json()) as { result: { data: T } }).result.data;
 }
 
 /** Each deal's state, through orders.status (1000 a call at most). */
-async function statuses(orderNumbers: string[]): Promise<OrderStatus[]> {
-  return (await query<{ orders: OrderStatus[] }>("orders.status", { orderNumbers })).orders;
+async function statuses(orderNumbers: string[], gatewayUrl = servers.gatewayUrl): Promise<OrderStatus[]> {
+  return (await query<{ orders: OrderStatus[] }>("orders.status", { orderNumbers }, gatewayUrl)).orders;
 }
 
 /** Statuses as a deal went through them, a change applied twice in a row (re-sent after the crash) counted once. */
@@ -165,5 +167,47 @@ describe("a self-hosted gateway", () => {
     expect(outcomes.slice(0, failed)).toEqual(Array(failed).fill("fault"));
     const [status] = await statuses([orderNumber]);
     expect(status).toMatchObject({ state: "delivered", changes: [{ state: "delivered", attempts: outcomes.length }] });
+  });
+
+  it("backs up online while it takes deals, and the backup starts a gateway that knows every deal accepted before", async () => {
+    const accepted = Array.from({ length: 200 }, (_, index) => `backup-${index}`);
+    for (let call = 0; call < 2; call++) {
+      await mutate(
+        "orders.create",
+        accepted.slice(call * 100, call * 100 + 100).map((orderNumber) => ({ orderNumber, phones: ["+7 915 777-11-22"] })),
+      );
+    }
+    // Deals keep coming while the backup reads the databases.
+    const meanwhile = (async () => {
+      for (let call = 0; call < 20; call++)
+        await mutate("orders.create", [{ orderNumber: `during-backup-${call}`, phones: ["+7 915 777-11-22"] }]);
+    })();
+    const backupDir = join(servers.scratch, "backup");
+    const backup = spawn(
+      process.execPath,
+      ["--disable-warning=ExperimentalWarning", "scripts/selfhost/backup.mjs", "--data", servers.gatewayData, "--to", backupDir],
+      {
+        cwd: fileURLToPath(new URL("../../..", import.meta.url)),
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let output = "";
+    backup.stdout.on("data", (chunk) => (output += chunk));
+    expect(await new Promise((resolve) => backup.once("exit", resolve))).toBe(0);
+    await meanwhile;
+    expect(output).toMatch(/calltouch-gateway-Outbox\/metadata\.sqlite/);
+
+    const restored = join(servers.scratch, "restored");
+    cpSync(backupDir, join(restored, "durable-objects"), { recursive: true });
+    const port = await freePort();
+    const second = startSelfHost(["--port", String(port), "--data", restored, "--env-file", servers.envFile]);
+    try {
+      await serving(second);
+      const known = await statuses(accepted, `http://localhost:${port}`);
+      expect(known.map((status) => status.orderNumber)).toEqual(accepted);
+      expect(known.every((status) => ["queued", "in_flight", "delivered"].includes(status.state))).toBe(true);
+    } finally {
+      await stopGroup(second.child);
+    }
   });
 });

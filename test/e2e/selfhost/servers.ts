@@ -21,6 +21,10 @@ export interface SelfHostedServers {
   simulatorUrl: string;
   /** The gateway's data directory. */
   gatewayData: string;
+  /** The gateway's env file: the example's settings, pointed at this simulator. */
+  envFile: string;
+  /** A directory for the test's own files, removed by `stop()`. */
+  scratch: string;
   /** The gateway's current process. */
   gateway: SelfHostProcess;
   /** Starts the gateway again on the same port and data directory, after it stopped. */
@@ -61,6 +65,8 @@ export async function startSelfHosted(set: Record<string, string> = {}): Promise
     gatewayUrl: `http://localhost:${gatewayPort}`,
     simulatorUrl,
     gatewayData,
+    envFile,
+    scratch: join(state, "scratch"),
     gateway: startGateway(),
     async restartGateway() {
       servers.gateway = startGateway();
