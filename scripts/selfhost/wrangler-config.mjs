@@ -192,9 +192,11 @@ function rateLimit(binding) {
   return { name: String(binding.name), limit, period };
 }
 
-/** `observability = { enabled = false }` and the like ask for nothing. */
+/** `observability = { enabled = false }`, `placement = { mode = "off" }` and the like ask for nothing. */
 function isDisabled(/** @type {unknown} */ value) {
-  return value === false || (typeof value === "object" && value !== null && "enabled" in value && value.enabled === false);
+  if (value === false) return true;
+  if (typeof value !== "object" || value === null) return false;
+  return ("enabled" in value && value.enabled === false) || ("mode" in value && value.mode === "off");
 }
 
 /** @param {Record<string, any>} config @param {string} key */

@@ -148,7 +148,7 @@ deleted_classes = ["Legacy"]
       runtime: "workerd 1.20261102.1",
       unavailable: [expect.stringMatching(/^Workers Logs/), expect.stringMatching(/^placement/), expect.stringMatching(/^CPU limits/)],
     });
-    expect(configOf(`${minimal}[observability]\nenabled = false\n`).worker.unavailable).toEqual([]);
+    expect(configOf(`${minimal}[observability]\nenabled = false\n[placement]\nmode = "off"\n`).worker.unavailable).toEqual([]);
   });
 
   it("reads an environment as wrangler does: its own name, vars and bindings, the rest inherited", () => {
