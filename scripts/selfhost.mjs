@@ -166,7 +166,12 @@ function bundleModules(bundle, main) {
 function listening(control) {
   return new Promise((resolve) => {
     createInterface({ input: control }).on("line", (line) => {
-      const message = JSON.parse(line);
+      let message;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        return; // not a message this launcher knows
+      }
       if (message.event === "listen" && message.socket === "http") resolve("listening");
     });
   });

@@ -62,11 +62,29 @@ function readHolder(path) {
   }
 }
 
-/** @param {Holder | undefined} holder */
+/**
+ * The holder in words. The file may still name the previous holder while a new one starts (it writes
+ * its name just after it takes the lock), so a process that is gone is not named.
+ *
+ * @param {Holder | undefined} holder
+ */
 function describe(holder) {
-  if (!holder) return "another process (it has not said which yet)";
-  const owner = holder.workerd
-    ? `workerd pid ${holder.workerd} (started by pid ${holder.launcher})`
-    : `scripts/selfhost.mjs pid ${holder.launcher}, still starting,`;
-  return `${owner} serving ${holder.listen} since ${holder.since}`;
+  if (holder?.workerd && alive(holder.workerd)) {
+    return `workerd pid ${holder.workerd} (started by pid ${holder.launcher}) serving ${holder.listen} since ${holder.since}`;
+  }
+  if (holder && !holder.workerd && alive(holder.launcher)) {
+    return `scripts/selfhost.mjs pid ${holder.launcher}, still starting (for ${holder.listen}),`;
+  }
+  return "another process, still starting,";
+}
+
+/** @param {number} pid */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, as another user's process.
+    return /** @type {NodeJS.ErrnoException} */ (error).code === "EPERM";
+  }
 }
