@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Language } from "./refusals";
 
 /**
  * One problem of an input, named by its field: what the gateway answers (400) and the client exposes.
@@ -56,9 +57,11 @@ export interface ErrorData {
  * The message of a 400 for invalid input, naming each field, for callers that only log the message.
  *
  * @example invalidInputMessage([{ path: ["revenue"], field: "revenue", message: "not an amount" }]) // "Invalid input: revenue: not an amount"
+ * @example invalidInputMessage([{ path: ["phone"], field: "phone", message: "…" }], "ru") // "Проверьте данные: phone: …"
  */
-export function invalidInputMessage(fieldErrors: readonly FieldError[]): string {
-  return `Invalid input: ${fieldErrors.map((f) => `${f.field || "(root)"}: ${f.message}`).join("; ")}`;
+export function invalidInputMessage(fieldErrors: readonly FieldError[], language: Language = "en"): string {
+  const prefix = language === "ru" ? "Проверьте данные" : "Invalid input";
+  return `${prefix}: ${fieldErrors.map((f) => `${f.field || "(root)"}: ${f.message}`).join("; ")}`;
 }
 
 /**
@@ -74,6 +77,21 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
   return collect(error.issues, []);
 }
 
+/**
+ * One field error of `path`, with the path's keys cut to {@link MAX_KEY_CHARACTERS} characters: a key
+ * is the caller's input too, and an answer never echoes an unbounded amount of it.
+ *
+ * @example fieldError(["colour"], "no such field") // { path: ["colour"], field: "colour", message: "no such field" }
+ */
+export function fieldError(path: readonly (string | number)[], message: string): FieldError {
+  const bounded = path.map((key) =>
+    typeof key === "string" && key.length > MAX_KEY_CHARACTERS ? `${key.slice(0, MAX_KEY_CHARACTERS)}…` : key,
+  );
+  return { path: bounded, field: fieldName(bounded), message };
+}
+
+const MAX_KEY_CHARACTERS = 64;
+
 function collect(issues: readonly z.core.$ZodIssue[], prefix: readonly (string | number)[]): FieldError[] {
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path.map((key) => (typeof key === "symbol" ? String(key) : key))];
@@ -82,7 +100,7 @@ function collect(issues: readonly z.core.$ZodIssue[], prefix: readonly (string |
       if (branch !== undefined) return collect(branch, path);
     }
     if (issue.code === "unrecognized_keys" && issue.keys.length === 1) path.push(...issue.keys);
-    return [{ path, field: fieldName(path), message: issue.message }];
+    return [fieldError(path, issue.message)];
   });
 }
 

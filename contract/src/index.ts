@@ -5,9 +5,10 @@
  * depend on it.
  */
 export { type CompileSettings, compileCreate, compileCreateAsUpdate, compileUpdate, DEFAULT_STATUS, DEFAULT_TIME_ZONE } from "./compile";
-export { type ErrorCode, type ErrorData, type FieldError, invalidInputMessage, toFieldErrors } from "./errors";
+export { type ErrorCode, type ErrorData, type FieldError, fieldError, invalidInputMessage, toFieldErrors } from "./errors";
 export { memoExampleOrder } from "./examples";
 export { type DealDate, formatSiteTime, isValidTimeZone, toSiteTime } from "./fields/date";
+export { normalizeOrderNumber } from "./fields/id";
 export type { Money } from "./fields/money";
 export { DEFAULT_PHONE_REGION } from "./fields/phone";
 export {
@@ -19,6 +20,16 @@ export {
   type ReplayInput,
   replayInput,
 } from "./inputs";
+export {
+  type FormFields,
+  foreignFieldMessage,
+  formFieldErrors,
+  type Lead,
+  type LeadInput,
+  leadFromForm,
+  leadInput,
+  RESERVED_FORM_FIELDS,
+} from "./lead";
 export { LIMITS, MAX_ORDERS_PER_CALL } from "./limits";
 export { DEFAULT_SEARCH_DEPTH, MATCHING_TYPES, type MatchingItem, matchingItem, OFFLINE_VISIT } from "./matching";
 export {
@@ -49,6 +60,8 @@ export {
   type DryRunResult,
   deliveryStats,
   dryRunResult,
+  type LeadReceipt,
+  leadReceipt,
   type OrderStatus,
   orderStatus,
   orderStatuses,
@@ -61,6 +74,7 @@ export {
   replayed,
   resumed,
 } from "./outputs";
+export { LANGUAGES, type Language, type RefusalParams, type RefusalReason, refusalMessage } from "./refusals";
 export type {
   CalltouchContactSearch,
   CalltouchCreateBody,

@@ -3,11 +3,14 @@
  * the dry run, status look-ups and operators' delivery procedures.
  */
 import * as z from "zod";
-import { LIMITS, MAX_ORDERS_PER_CALL } from "./limits";
+import { required, string } from "./fields/field";
+import { normalizeOrderNumber } from "./fields/id";
+import { MAX_ORDERS_PER_CALL } from "./limits";
 import { ordersCreateInput, ordersUpdateInput } from "./order";
 import { CHANGE_STATES } from "./outputs";
 
-const orderNumbers = z.array(z.string().trim().min(1).max(LIMITS.orderNumber)).max(MAX_ORDERS_PER_CALL);
+// Looked up as stored: normalized as `orderNumber` is, so that an id typed in another Unicode form finds its deal.
+const orderNumbers = z.array(required(string, normalizeOrderNumber)).max(MAX_ORDERS_PER_CALL);
 
 /**
  * The input of a dry run (`orders.validate`, `POST /v1/orders:validate`): `{ create: input }` or

@@ -31,4 +31,10 @@ export const LIMITS = {
   products: 500,
   /** Items of an explicit `matching` list. */
   matching: 20,
+  /** A lead's comment: what a visitor writes in a website form. */
+  leadComment: 2000,
+  /** Custom fields one public key may let its leads set. */
+  leadCustomFields: 20,
+  /** Fields of one lead as a form posts them (repeats counted): beyond it the gateway reads no further. */
+  leadFields: 40,
 } as const;

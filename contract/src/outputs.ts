@@ -36,6 +36,10 @@ export const receipt = z
   .describe("What the gateway did with one change: stored (queued), in flight, delivered or dead");
 export type Receipt = z.output<typeof receipt>;
 
+/** The answer of `leads.submit` and of a website form asked for JSON: the receipt of the one lead. */
+export const leadReceipt = z.object({ receipt });
+export type LeadReceipt = z.output<typeof leadReceipt>;
+
 /** The answer of `orders.create` and `orders.update`: one receipt per order, in input order. */
 export const receipts = z.object({ receipts: z.array(receipt).describe("One per order, in input order") });
 export type Receipts = z.output<typeof receipts>;
@@ -76,14 +80,20 @@ export const dryRunResult = z.object({
   orders: z.array(
     z.object({
       orderNumber: z.string(),
-      sentAs: changeKind,
+      sentAs: changeKind
+        .optional()
+        .describe("What it would go as: a create of a deal Calltouch holds goes as an update; shown only to keys with orders:read"),
       calltouch: z.record(z.string(), z.unknown()).describe("The exact Calltouch JSON the order would be sent as"),
     }),
   ),
 });
-/** The dry run's answer, its Calltouch JSON typed by the wire shapes (`wire.ts`) that the schema leaves open. */
+/**
+ * The dry run's answer, its Calltouch JSON typed by the wire shapes (`wire.ts`) that the schema leaves open.
+ * `sentAs` says whether the gateway knows the deal, so only a key that may read deals (`orders:read`) sees
+ * it; any other key sees each order compiled as the kind it asked for.
+ */
 export interface DryRunResult {
-  orders: { orderNumber: string; sentAs: ChangeKind; calltouch: CalltouchCreateOrder | CalltouchUpdateOrder }[];
+  orders: { orderNumber: string; sentAs?: ChangeKind; calltouch: CalltouchCreateOrder | CalltouchUpdateOrder }[];
 }
 
 /** A site's delivery in numbers: `deliveries.stats`. */

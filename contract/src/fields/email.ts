@@ -13,9 +13,18 @@ const MAX_EMAIL_LENGTH = 254;
  * @example normalizeEmail(" Name@Server.COM ", ctx) // "name@server.com"
  */
 export function normalizeEmail(value: string, ctx: Ctx): string {
+  return canonicalEmail(value) ?? fail(ctx, "not a valid e-mail address (name@example.com)");
+}
+
+/**
+ * An e-mail address trimmed and lower-cased, or `undefined` when it is not a valid one: what
+ * {@link normalizeEmail} checks, for callers that say the problem in words of their own.
+ *
+ * @example canonicalEmail(" Name@Server.COM ") // "name@server.com"; canonicalEmail("name@") // undefined
+ */
+export function canonicalEmail(value: string): string | undefined {
   const email = value.trim().toLowerCase();
-  if (email.length > MAX_EMAIL_LENGTH || !z.regexes.email.test(email)) return fail(ctx, "not a valid e-mail address (name@example.com)");
-  return email;
+  return email.length <= MAX_EMAIL_LENGTH && z.regexes.email.test(email) ? email : undefined;
 }
 
 /**

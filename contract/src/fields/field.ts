@@ -29,6 +29,31 @@ export function expected(what: string): (issue: { input?: unknown }) => string {
   return (issue) => (issue.input === undefined ? `required: expected ${what}` : `expected ${what}, got ${kindOf(issue.input)}`);
 }
 
+/** The most of a caller's value an error message repeats: errors never echo unbounded input. */
+const QUOTED_CHARACTERS = 40;
+
+/**
+ * A caller's value as an error message may quote it: JSON-quoted (a number as it is), and cut to {@link QUOTED_CHARACTERS}
+ * characters with the full length said, so that a megabyte of input never comes back in an answer or a log.
+ *
+ * @example quote("GA1.2.3") // "\"GA1.2.3\""; quote("x".repeat(1000)) // "\"xxxx…\" (1000 characters)"
+ */
+export function quote(value: unknown): string {
+  if (typeof value !== "string") return clip(String(value));
+  const text = value;
+  const quoted = JSON.stringify(text.length <= QUOTED_CHARACTERS ? text : `${text.slice(0, QUOTED_CHARACTERS)}…`);
+  return text.length <= QUOTED_CHARACTERS ? quoted : `${quoted} (${text.length} characters)`;
+}
+
+/**
+ * {@link quote} without the quotes, for values that read as they are (a number's digits).
+ *
+ * @example clip("-1") // "-1"
+ */
+export function clip(text: string): string {
+  return text.length <= QUOTED_CHARACTERS ? text : `${text.slice(0, QUOTED_CHARACTERS)}… (${text.length} characters)`;
+}
+
 function kindOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";

@@ -39,3 +39,31 @@ describe("ids", () => {
     expect(messageOf(optionalTgUsername, "t.me/user")).toBe("expected a Telegram username: letters, digits and _ (@username)");
   });
 });
+
+describe("orderNumber's hygiene", () => {
+  it("NFC-normalizes, so that a letter typed as a base and a combining mark is the same deal", () => {
+    const decomposed = "Заказ-и\u0306";
+    expect(decomposed).not.toBe("Заказ-й");
+    expect(orderNumber.parse(decomposed)).toBe("Заказ-й");
+  });
+
+  it.each([
+    ["a newline", "42\n43", "U+000A at position 3"],
+    ["a NUL", "42\u0000", "U+0000 at position 3"],
+    ["a zero-width space", "4\u200B2", "U+200B at position 2"],
+    ["a right-to-left override", "\u202E24", "U+202E at position 1"],
+    ["a soft hyphen", "4\u00AD2", "U+00AD at position 2"],
+    ["a line separator", "4\u20282", "U+2028 at position 2"],
+    ["a lone surrogate", "4\uD8002", "U+D800 at position 2"],
+    ["a Hangul filler", "4\u31642", "U+3164 at position 2"],
+    ["a byte order mark", "42\uFEFF43", "U+FEFF at position 3"],
+  ])("refuses %s, naming the character and where it is", (_, value, where) => {
+    expect(messageOf(orderNumber, value)).toBe(`must not contain control or invisible characters (${where})`);
+  });
+
+  it("echoes at most 40 characters of a bad value, and says how long it was", () => {
+    const message = messageOf(optionalDigits, "x".repeat(100_000))!;
+    expect(message.length).toBeLessThan(120);
+    expect(message).toContain("(100000 characters)");
+  });
+});

@@ -1,17 +1,39 @@
 import * as z from "zod";
 import { LIMITS } from "../limits";
-import { type Ctx, expected, fail, optional, optionalSet, required, requiredSet, string } from "./field";
+import { type Ctx, expected, fail, optional, optionalSet, quote, required, requiredSet, string } from "./field";
 import { trimmed } from "./text";
 
 /**
+ * Characters no deal id should hold: controls (a stray newline or NUL), format characters (zero-width
+ * spaces and joiners, bidirectional overrides, the soft hyphen), line and paragraph separators, lone
+ * surrogates, and the rest of Unicode's default-ignorable code points. Each would make two ids that look
+ * the same differ, so that an update misses its deal or a log line lies about which deal it names.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+
+/**
+ * A deal id as the gateway keeps it: trimmed, NFC-normalized (so that an "й" typed as one character
+ * and as "и" with a combining breve are the same deal) and free of invisible characters.
+ *
+ * @example normalizeOrderNumber(" Заказ-42 ", ctx) // "Заказ-42"
+ */
+export function normalizeOrderNumber(value: string, ctx: Ctx): string {
+  const id = trimmed(LIMITS.orderNumber)(value.normalize("NFC"), ctx);
+  const invisible = INVISIBLE.exec(id)?.[0];
+  if (invisible === undefined) return id;
+  const code = `U+${invisible.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  return fail(ctx, `must not contain control or invisible characters (${code} at position ${id.indexOf(invisible) + 1})`);
+}
+
+/**
  * `orderNumber`, the CRM's own deal id and the key of every later update: a string or an integer, sent
- * as a trimmed string.
+ * as a trimmed, NFC-normalized string.
  *
  * @example orderNumber.parse(42) // "42"
  */
 export const orderNumber = required(
   z.union([string, z.int()], { error: expected("the CRM's deal id: a string or an integer") }),
-  (value, ctx) => trimmed(LIMITS.orderNumber)(String(value), ctx),
+  (value, ctx) => normalizeOrderNumber(String(value), ctx),
 );
 
 /**
@@ -22,9 +44,7 @@ export const orderNumber = required(
  */
 export function normalizeCalltouchId(value: number | string, ctx: Ctx): number {
   const id = typeof value === "number" ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  return Number.isSafeInteger(id) && id > 0
-    ? id
-    : fail(ctx, `expected a positive integer Calltouch id (123456), got ${JSON.stringify(value)}`);
+  return Number.isSafeInteger(id) && id > 0 ? id : fail(ctx, `expected a positive integer Calltouch id (123456), got ${quote(value)}`);
 }
 
 const calltouchIdInput = z.union([z.int(), string], { error: expected("a Calltouch id: a positive integer or a string of digits") });
@@ -43,7 +63,7 @@ export const requiredCalltouchId = required(calltouchIdInput, normalizeCalltouch
  */
 export function normalizeDigits(value: number | string, ctx: Ctx): string {
   const text = String(value).trim();
-  return /^\d{1,20}$/.test(text) ? text : fail(ctx, `expected an id of digits only (1234567), got ${JSON.stringify(value)}`);
+  return /^\d{1,20}$/.test(text) ? text : fail(ctx, `expected an id of digits only (1234567), got ${quote(value)}`);
 }
 
 const digitsInput = z.union([string, z.int()], { error: expected("an id of digits, as a string or an integer") });

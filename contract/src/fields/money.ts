@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { type Ctx, expected, fail, optional, required, string } from "./field";
+import { type Ctx, clip, expected, fail, optional, quote, required, string } from "./field";
 
 /**
  * An amount as Calltouch wants it: a decimal string with exactly two fractional digits.
@@ -28,19 +28,20 @@ export function normalizeMoney(value: number | string, ctx: Ctx, allowNegative: 
     return fail(
       ctx,
       text.includes(",")
-        ? `use a dot as the decimal separator and no thousands separator (1000.50), got "${text}"`
-        : `expected an amount like 1000, 1000.5 or 1000.50, got "${text}"`,
+        ? `use a dot as the decimal separator and no thousands separator (1000.50), got ${quote(text)}`
+        : `expected an amount like 1000, 1000.5 or 1000.50, got ${quote(text)}`,
     );
   }
   const [, sign, whole = "", fraction = ""] = match;
   if (fraction.length > 2) {
-    return fail(ctx, `more than 2 decimal places in ${text}: round the amount before sending it, money is never rounded here`);
+    return fail(ctx, `more than 2 decimal places in ${clip(text)}: round the amount before sending it, money is never rounded here`);
   }
   const digits = whole.replace(/^0+(?=\d)/, "");
-  if (digits.length > MAX_WHOLE_DIGITS) return fail(ctx, `amount too large: ${text} (at most ${MAX_WHOLE_DIGITS} digits before the point)`);
+  if (digits.length > MAX_WHOLE_DIGITS)
+    return fail(ctx, `amount too large: ${clip(text)} (at most ${MAX_WHOLE_DIGITS} digits before the point)`);
   const amount = `${digits}.${fraction.padEnd(2, "0")}`;
   if (sign === "" || amount === "0.00") return amount;
-  return allowNegative ? `-${amount}` : fail(ctx, `must not be negative, got ${text}`);
+  return allowNegative ? `-${amount}` : fail(ctx, `must not be negative, got ${clip(text)}`);
 }
 
 const moneyInput = z.union([z.number(), string], { error: expected("an amount: a number or a decimal string (1000.50)") });

@@ -38,7 +38,13 @@ const remembered = new Map<string, string | null>();
 const REMEMBERED_PHONES = 4096;
 const REMEMBERED_LENGTH = 64;
 
-function canonicalPhone(text: string): string | null {
+/**
+ * A phone number in E.164 digits without the `+`, or `null` when it is not a valid number: what
+ * {@link normalizePhone} checks, for callers that say the problem in words of their own.
+ *
+ * @example canonicalPhone("8 915 777-11-22") // "79157771122"; canonicalPhone("12") // null
+ */
+export function canonicalPhone(text: string): string | null {
   const mobile = russianMobile(text);
   if (mobile !== undefined) return mobile;
   let canonical = remembered.get(text);

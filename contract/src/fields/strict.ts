@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { expected } from "./field";
+import { expected, quote } from "./field";
 
 /**
  * An object that refuses keys it does not know, so that a typo like `revenu` fails loudly instead of
@@ -15,12 +15,16 @@ export function strict<const T extends z.core.$ZodLooseShape>(shape: T) {
   });
 }
 
+/** The most unknown keys one message names; the rest are counted. */
+const NAMED_KEYS = 5;
+
 function unknownKeys(keys: readonly string[], known: readonly string[]): string {
-  const named = keys.map((key) => {
+  const named = keys.slice(0, NAMED_KEYS).map((key) => {
     const hint = closestKey(key, known);
-    return hint === undefined ? `"${key}"` : `"${key}" (did you mean "${hint}"?)`;
+    return hint === undefined ? quote(key) : `${quote(key)} (did you mean "${hint}"?)`;
   });
-  return `unknown ${keys.length === 1 ? "key" : "keys"} ${named.join(", ")}`;
+  const more = keys.length > NAMED_KEYS ? ` and ${keys.length - NAMED_KEYS} more` : "";
+  return `unknown ${keys.length === 1 ? "key" : "keys"} ${named.join(", ")}${more}`;
 }
 
 /** Case, `_` and `-` do not count: `order_number` and `OrderNumber` both mean `orderNumber`. */
@@ -33,6 +37,8 @@ function fold(key: string): string {
  * `phoneNumber`), else the nearest within two edits (a typo, a missing plural `s`), if any.
  */
 function closestKey(key: string, known: readonly string[]): string | undefined {
+  // No key of the contract is longer than this: a longer one is no typo of any, and its edit distance is not worth computing.
+  if (key.length > 64) return undefined;
   const wanted = fold(key);
   const prefixed = wanted.length < 3 ? [] : known.filter((candidate) => fold(candidate).startsWith(wanted));
   if (prefixed.length === 1) return prefixed[0];

@@ -1,5 +1,5 @@
 import { LIMITS } from "../limits";
-import { type Ctx, fail, type Normalize, optional, optionalSet, required, requiredSet, string } from "./field";
+import { type Ctx, fail, type Normalize, optional, optionalSet, quote, required, requiredSet, string } from "./field";
 
 /**
  * Trims free text and holds it to `max` characters. Text is otherwise sent as written: Calltouch treats
@@ -44,7 +44,7 @@ export const requiredTagSet = requiredSet(string, trimmed(LIMITS.text), LIMITS.t
  */
 export function normalizeCurrency(value: string, ctx: Ctx): string {
   const code = value.trim().toLowerCase();
-  return /^[a-z]{3}$/.test(code) ? code : fail(ctx, `expected a 3-letter ISO 4217 currency code (rub, usd), got "${value}"`);
+  return /^[a-z]{3}$/.test(code) ? code : fail(ctx, `expected a 3-letter ISO 4217 currency code (rub, usd), got ${quote(value)}`);
 }
 
 /** `currency`, or not set. */
