@@ -1,5 +1,5 @@
 import { evictDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { defaultConfig } from "./config";
 import { calltouch, control, createBody, freshSimulator, heldOrders, loggedRequests } from "./test-support";
@@ -154,4 +154,28 @@ it("keeps config, log and orders when the idle Durable Object is evicted", async
   expect((await control("GET", "config")).body.echoOrderNumber).toBe(false);
   expect(await loggedRequests()).toHaveLength(1);
   expect((await calltouch("create", createBody("o-2"))).body.data.orders).toEqual([{ calltouchOrderId: 2 }]);
+});
+
+describe("the hosts it answers at", () => {
+  it("answers on this machine and at the tests' .test names, and refuses any other host with 403", async () => {
+    for (const url of [
+      "http://localhost:8788",
+      "http://127.0.0.1:8788",
+      "http://[::1]:8788",
+      "http://calltouch.test",
+      "http://a.localhost",
+    ]) {
+      expect((await exports.default.fetch(`${url}/__simulator/stats`)).status).toBe(200);
+    }
+    for (const url of [
+      "https://calltouch-simulator.someone.workers.dev",
+      "http://192.168.1.10:8788",
+      "http://localhost.evil.example",
+      "http://test",
+    ]) {
+      const response = await exports.default.fetch(`${url}/__simulator/stats`);
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({ error: expect.stringMatching(/only on this machine/) });
+    }
+  });
 });

@@ -34,6 +34,19 @@ function badRequest(c: Context<App>, error: string, issues: unknown) {
  */
 export const app = new Hono<App>();
 
+/**
+ * Hosts the simulator answers at: this machine (`localhost`, `*.localhost`, loopback addresses) and the
+ * `.test` names the tests use (RFC 6761 reserves them; they never resolve on the internet). A simulator
+ * published by mistake would take anyone's deals and give away its control endpoints: it answers nothing.
+ */
+const LOCAL_HOST = /^(localhost|.+\.localhost|.+\.test|127(\.\d{1,3}){3}|\[::1\])$/;
+
+app.use(async (c, next) => {
+  const { hostname } = new URL(c.req.url);
+  if (!LOCAL_HOST.test(hostname)) return c.json({ error: "the Calltouch simulator answers only on this machine (localhost)" }, 403);
+  await next();
+});
+
 app.get("/__simulator/requests", (c) => {
   const query = logQuery.safeParse(c.req.query());
   if (!query.success) return badRequest(c, "invalid query", issuesOf(query.error));

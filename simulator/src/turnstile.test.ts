@@ -11,8 +11,12 @@ async function verify(secret: string, response: string) {
 
 describe("Turnstile's siteverify", () => {
   it("verifies a passing token once, and calls its replay a duplicate", async () => {
-    expect(await verify("secret", "pass-once")).toEqual({ success: true, "error-codes": [] });
+    expect(await verify("secret", "pass-once")).toEqual({ success: true, "error-codes": [], hostname: "localhost" });
     expect(await verify("secret", "pass-once")).toEqual({ success: false, "error-codes": ["timeout-or-duplicate"] });
+  });
+
+  it("answers the hostname a token names as where it was solved", async () => {
+    expect(await verify("secret", "pass@shop.example/1")).toEqual({ success: true, "error-codes": [], hostname: "shop.example" });
   });
 
   it("refuses other tokens and a missing secret", async () => {
