@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { READER_KEY, TEST_API_KEY } from "../test/constants";
 import app from "./app";
 
 describe("GET /health", () => {
@@ -9,20 +10,51 @@ describe("GET /health", () => {
     expect(await response.json()).toEqual({ status: "ok" });
   });
 
-  it("names what is misconfigured, never a value, and every other route answers 500 with a request id", async () => {
+  it("tells the public only that it is misconfigured; an admin key also learns what, never a value", async () => {
     const broken = { ...env, CALLTOUCH_TOKEN: "", CALLTOUCH_RPS: "fast" };
+    const problems = [expect.stringContaining("CALLTOUCH_TOKEN is not set"), "CALLTOUCH_RPS must be a whole number"];
 
     const health = await app.request("/health", {}, broken);
     expect(health.status).toBe(503);
-    expect(await health.json()).toEqual({
-      status: "misconfigured",
-      problems: [expect.stringContaining("CALLTOUCH_TOKEN is not set"), "CALLTOUCH_RPS must be a whole number"],
-    });
+    expect(await health.json()).toEqual({ status: "misconfigured" });
 
+    const admin = await app.request("/health", { headers: { authorization: `Bearer ${TEST_API_KEY}` } }, broken);
+    expect(await admin.json()).toEqual({ status: "misconfigured", problems });
+    for (const key of [READER_KEY, "no-such-key"]) {
+      const other = await app.request("/health", { headers: { authorization: `Bearer ${key}` } }, broken);
+      expect(await other.json()).toEqual({ status: "misconfigured" });
+    }
+    // An admin key from a page is a leaked key: it learns nothing.
+    const fromPage = await app.request(
+      "/health",
+      { headers: { authorization: `Bearer ${TEST_API_KEY}`, origin: "https://shop.example" } },
+      broken,
+    );
+    expect(await fromPage.json()).toEqual({ status: "misconfigured" });
+  });
+
+  it("answers every other route 500 with a request id while misconfigured", async () => {
+    const broken = { ...env, CALLTOUCH_TOKEN: "" };
     const call = await app.request("/trpc/orders.create", { method: "POST", body: "{}" }, broken);
     expect(call.status).toBe(500);
     const body = (await call.json()) as { error: { requestId: string } };
     expect(body.error.requestId).toBe(call.headers.get("x-request-id"));
+  });
+});
+
+describe("request ids", () => {
+  it("gives every request an id of its own, never the caller's, and logs the caller's beside it", async () => {
+    const logged = vi.spyOn(console, "log").mockImplementation(() => {});
+    const response = await app.request("/nope", { headers: { "x-request-id": "crm-trace-42" } }, env);
+    const ours = response.headers.get("x-request-id")!;
+    expect(ours).toMatch(/^[0-9a-f-]{36}$/);
+    const lines = logged.mock.calls.map(([line]) => JSON.parse(line as string));
+    expect(lines).toContainEqual(expect.objectContaining({ requestId: ours, callerRequestId: "crm-trace-42" }));
+    logged.mockRestore();
+
+    // One that is not a plain id is dropped, not echoed.
+    const forged = await app.request("/nope", { headers: { "x-request-id": `${"x".repeat(300)} {"level":"error"}` } }, env);
+    expect(forged.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

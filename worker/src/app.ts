@@ -1,8 +1,9 @@
+import { refusalMessage } from "@calltouch-gateway/contract";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { requestId } from "hono/request-id";
-import { authenticate } from "./auth/api-key";
+import { languageDetector } from "hono/language";
+import { bearerOf, gate, knockOf, leadCors } from "./access";
 import { dropIn } from "./dropin/route";
 import { forms } from "./forms/route";
 import { log } from "./log";
@@ -10,19 +11,46 @@ import { memo } from "./memo";
 import { docs } from "./rest/docs";
 import { rest } from "./rest/route";
 import { runtimeHealth } from "./runtime";
-import { readSettings, type Settings } from "./settings";
+import { readKeys, readSettings, type Settings } from "./settings";
 import { appRouter } from "./trpc/router";
 
-type AppEnv = { Bindings: Env; Variables: { settings: Settings } };
+type AppEnv = {
+  Bindings: Env;
+  Variables: { settings: Settings; requestId: string; callerRequestId: string | undefined; language: string };
+};
 
 const app = new Hono<AppEnv>();
 
-app.use(requestId());
+/** A caller's own request id is kept when it is plain and short; anything else is dropped, never echoed. */
+const CALLER_REQUEST_ID = /^[\w.:=/+-]{1,128}$/;
 
-app.get("/health", (c) => {
+// Every request gets an id of the gateway's own, in logs, answers and the X-Request-Id header. A caller's
+// X-Request-Id is only the caller's word: it is kept beside ours, logged as theirs, and never taken as ours,
+// so that no caller can make their requests' log lines look like another's.
+app.use(async (c, next) => {
+  const id = crypto.randomUUID();
+  const callers = c.req.header("x-request-id");
+  c.set("requestId", id);
+  c.set("callerRequestId", callers !== undefined && CALLER_REQUEST_ID.test(callers) ? callers : undefined);
+  if (c.var.callerRequestId) log("info", "request", { requestId: id, callerRequestId: c.var.callerRequestId, path: c.req.path });
+  c.header("X-Request-Id", id);
+  await next();
+});
+
+// API callers read English unless they ask for Russian; visitors' doors speak Russian whatever they ask.
+app.use(languageDetector({ supportedLanguages: ["en", "ru"], fallbackLanguage: "en", order: ["header"], caches: false }));
+
+const admitAdmin = gate("admin");
+
+// Public: whether the gateway works, nothing more. What is wrong, and what a self-hosted gateway runs
+// without, goes to the logs (at start, too) and to an admin key.
+app.get("/health", async (c) => {
   const result = readSettings(c.env);
-  const status = result.ok ? { status: "ok" } : { status: "misconfigured", problems: result.problems };
-  return c.json({ ...status, ...runtimeHealth(c.env) }, result.ok ? 200 : 503);
+  if (!result.ok) log("error", "gateway misconfigured", { requestId: c.var.requestId, problems: result.problems });
+  const keys = readKeys(c.env);
+  const admin = keys !== null && (await admitAdmin(knockOf(c, bearerOf(c.req.header("authorization"))), c.env, keys)).ok;
+  const details = admin ? { ...(result.ok ? {} : { problems: result.problems }), ...runtimeHealth(c.env) } : {};
+  return c.json({ status: result.ok ? "ok" : "misconfigured", ...details }, result.ok ? 200 : 503);
 });
 
 // The API's description is public and needs no settings: `/openapi.json` and its reference page `/docs`.
@@ -39,26 +67,36 @@ app.use("*", async (c, next) => {
   await next();
 });
 
-app.use("*", (c, next) => bodyLimitFor(c.get("settings").maxBodyBytes)(c, next));
+app.use("*", (c, next) => bodyLimitFor(c.get("settings").maxBodyBytes, c.get("language"))(c, next));
+// A lead is a visitor's form: its doors read far less than a CRM's call of a thousand deals.
+app.use("/forms/*", (c, next) => bodyLimitFor(c.get("settings").leadMaxBodyBytes, "ru")(c, next));
+app.use("/trpc/leads.submit", (c, next) => bodyLimitFor(c.get("settings").leadMaxBodyBytes, "ru")(c, next));
+app.use(
+  "/trpc/leads.submit",
+  leadCors((c) => bearerOf(c.req.header("authorization"))),
+);
 
 app.all("/trpc/*", async (c) => {
   const settings = c.get("settings");
   const id = c.get("requestId");
+  const visitors = c.req.path === "/trpc/leads.submit";
   return fetchRequestHandler({
     endpoint: "/trpc",
     req: c.req.raw,
     router: appRouter,
-    createContext: async ({ resHeaders }) => ({
+    // One procedure per request: each is judged, limited and logged on its own.
+    allowBatching: false,
+    createContext: ({ resHeaders }) => ({
       env: c.env,
       requestId: id,
       settings,
-      principal: await authenticate(c.req.header("authorization"), settings.keys),
+      knock: knockOf(c, bearerOf(c.req.header("authorization")), visitors ? "ru" : undefined),
       idempotencyKey: c.req.header("idempotency-key"),
       resHeaders,
     }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") {
-        log("error", "procedure failed", { requestId: id, path, error: error.cause ?? error });
+        log("error", "procedure failed", { requestId: id, callerRequestId: c.var.callerRequestId, path, error: error.cause ?? error });
       }
     },
   });
@@ -68,10 +106,10 @@ app.route("/forms", forms);
 app.route("/v1", rest);
 app.route("/lead-service/v1/api/client-order", dropIn);
 
-app.notFound((c) => c.json({ error: { message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+app.notFound((c) => c.json({ error: { message: `No route for ${c.req.method} ${c.req.path.slice(0, 200)}` } }, 404));
 
 app.onError((error, c) => {
-  log("error", "request failed", { requestId: c.get("requestId"), error });
+  log("error", "request failed", { requestId: c.get("requestId"), callerRequestId: c.var.callerRequestId, error });
   return c.json(internalError(c.get("requestId")), 500);
 });
 
@@ -79,13 +117,14 @@ function internalError(id: string) {
   return { error: { message: `Internal error; quote request id ${id} when reporting it`, requestId: id } };
 }
 
-// The limit is a setting, so the middleware is made once per distinct value rather than per request.
-const bodyLimits = new Map<number, MiddlewareHandler>();
-function bodyLimitFor(maxSize: number): MiddlewareHandler {
-  return memo(bodyLimits, maxSize, () =>
+// Limits are settings, so each middleware is made once per distinct value (and language) rather than per request.
+const bodyLimits = new Map<string, MiddlewareHandler>();
+function bodyLimitFor(maxSize: number, language: string): MiddlewareHandler {
+  const words = language === "ru" ? "ru" : "en";
+  return memo(bodyLimits, `${maxSize}:${words}`, () =>
     bodyLimit({
       maxSize,
-      onError: (c) => c.json({ error: { message: `The request body is larger than ${maxSize} bytes` } }, 413),
+      onError: (c) => c.json({ error: { message: refusalMessage("body_too_large", words, { max: maxSize }) } }, 413),
     }),
   );
 }

@@ -23,8 +23,20 @@ describe("log", () => {
     expect(line.orderNumber).toBe("1234567890123");
   });
 
+  it("masks e-mail addresses in the same texts, keeping only the first letter and the top-level domain", () => {
+    const line = lineOf(() =>
+      log("warn", "dead letter", { reason: "Invalid email Anna.Petrova@mail.example.ru and иван@почта.рф", orderNumber: "a@b" }),
+    );
+    expect(line.reason).toBe("Invalid email A•••@•••.ru and и•••@•••.рф");
+    expect(line.orderNumber).toBe("a@b");
+  });
+
   it("reduces an Error to its name, message and stack", () => {
-    const line = lineOf(() => log("error", "failed", { error: new TypeError("call 89157771122") }), "error");
-    expect(line.error).toEqual({ name: "TypeError", message: "call •••••••••22", stack: expect.stringContaining("TypeError") });
+    const line = lineOf(() => log("error", "failed", { error: new TypeError("call 89157771122 or a@b.com") }), "error");
+    expect(line.error).toEqual({
+      name: "TypeError",
+      message: "call •••••••••22 or a•••@•••.com",
+      stack: expect.stringContaining("TypeError"),
+    });
   });
 });

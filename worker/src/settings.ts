@@ -1,6 +1,6 @@
 import { DEFAULT_STATUS, isValidTimeZone, MAX_ORDERS_PER_CALL, MAX_WAIT_MS } from "@calltouch-gateway/contract";
 import * as z from "zod";
-import { type KeyEntry, keyFile } from "./auth/keys";
+import { type KeyEntry, keyFile } from "./access/keys";
 import type { CalltouchClientOptions } from "./calltouch/client";
 import { memo } from "./memo";
 import type { RetrySchedule } from "./outbox/retry";
@@ -52,6 +52,8 @@ export interface Settings {
   turnstile: { secretKey: string | undefined; verifyUrl: string };
   /** Largest request body the gateway reads, in bytes. */
   maxBodyBytes: number;
+  /** Largest body of a lead (`/forms/{key}`, `leads.submit`), in bytes: a visitor's form is small. */
+  leadMaxBodyBytes: number;
   /** Most orders one call may carry. */
   maxOrdersPerCall: number;
 }
@@ -104,6 +106,7 @@ const envSchema = z.object({
     .url({ error: "TURNSTILE_VERIFY_URL must be an absolute URL" })
     .default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
   MAX_BODY_BYTES: integer("MAX_BODY_BYTES", 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  LEAD_MAX_BODY_BYTES: integer("LEAD_MAX_BODY_BYTES", 32 * 1024, 1024, 1024 * 1024),
   API_KEYS: required("API_KEYS", "the JSON of `scripts/run keys`, e.g. `wrangler secret put API_KEYS < api-keys.json`")
     .transform((text, ctx) => {
       try {
@@ -178,6 +181,7 @@ function parse(env: object): SettingsResult {
       keys: vars.API_KEYS.keys,
       turnstile: { secretKey: vars.TURNSTILE_SECRET_KEY, verifyUrl: vars.TURNSTILE_VERIFY_URL },
       maxBodyBytes: vars.MAX_BODY_BYTES,
+      leadMaxBodyBytes: vars.LEAD_MAX_BODY_BYTES,
       maxOrdersPerCall: vars.MAX_ORDERS_PER_CALL,
     },
   };
@@ -187,6 +191,21 @@ function parse(env: object): SettingsResult {
 function describe(issue: z.core.$ZodIssue): string {
   const [name, ...rest] = issue.path;
   return name === "API_KEYS" && rest.length > 0 ? `API_KEYS ${rest.join(".")}: ${issue.message}` : issue.message;
+}
+
+const keysCache = new WeakMap<object, readonly KeyEntry[] | null>();
+
+/**
+ * The keys of `API_KEYS` alone, or `null` when they do not parse: so that an admin key can still be
+ * recognized (to show `/health`'s details) while some other setting is wrong.
+ *
+ * @example const keys = readKeys(env); if (keys) entry = await findKey(key, keys);
+ */
+export function readKeys(env: object): readonly KeyEntry[] | null {
+  return memo(keysCache, env, () => {
+    const parsed = envSchema.shape.API_KEYS.safeParse((env as { API_KEYS?: unknown }).API_KEYS);
+    return parsed.success ? parsed.data.keys : null;
+  });
 }
 
 const sitesCache = new WeakMap<Settings, Map<string, SiteSettings>>();

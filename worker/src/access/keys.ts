@@ -1,4 +1,8 @@
-import { orderCreateInput } from "@calltouch-gateway/contract";
+/**
+ * The gateway's keys (`API_KEYS`): what each may do, stored by SHA-256 only, and how a presented key is
+ * found among them.
+ */
+import { LIMITS, orderCreateInput, RESERVED_FORM_FIELDS, toFieldErrors } from "@calltouch-gateway/contract";
 import * as z from "zod";
 
 /**
@@ -14,7 +18,26 @@ const sha256 = z
   .transform((hex) => Uint8Array.fromHex(hex));
 const siteId = z.string().regex(/^\d+$/, "must be a Calltouch site id (digits)");
 const origin = z.url().refine((url) => new URL(url).origin === url, "must be an origin: scheme, host and port only");
-const ORDER_FIELDS = Object.keys(orderCreateInput.shape);
+
+/**
+ * The deal fields a public key's defaults may set: the deal's own (status, funnel, dates, money, tags,
+ * custom fields, source, …), never its number, its contacts or how it is matched, which are the lead's.
+ */
+export const DEFAULT_FIELDS = Object.keys(orderCreateInput.shape).filter(
+  (field) =>
+    ![
+      "orderNumber",
+      "idempotencyKey",
+      "phones",
+      "emails",
+      "sessionId",
+      "callId",
+      "requestId",
+      "matching",
+      "orderContacts",
+      "comment",
+    ].includes(field),
+);
 
 const common = {
   /** A stable, non-secret name for logs and for revoking. */
@@ -34,16 +57,50 @@ const secretKey = z.strictObject({
 const publicKey = z.strictObject({
   ...common,
   type: z.literal("public"),
-  /** Pages whose forms may use the key. */
+  /** Pages that may send leads with the key. */
   origins: z.array(origin).min(1, "list the website origins allowed to use this key"),
-  /** Order fields every deal of the key gets unless the form sets them (status, funnel, tags, source, …). */
-  defaults: z.record(z.enum(ORDER_FIELDS), z.unknown()).default({}),
-  /** Order fields a form of this key may not set. */
-  forbid: z.array(z.enum(ORDER_FIELDS)).default([]),
+  /**
+   * The deal fields every lead of the key gets (status, funnel, tags, source, …): a lead itself sets only
+   * contacts, a comment, the session, UTM tags and {@link customFields}. Checked as an order's fields are.
+   */
+  defaults: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .superRefine((defaults, ctx) => {
+      const foreign = Object.keys(defaults).filter((field) => !DEFAULT_FIELDS.includes(field));
+      for (const field of foreign) {
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: "not a default: a lead sets its own contacts, comment and session, and the gateway numbers it",
+        });
+      }
+      if (foreign.length > 0) return;
+      const order = orderCreateInput.safeParse({ ...defaults, orderNumber: "defaults" });
+      for (const error of order.success ? [] : toFieldErrors(order.error))
+        ctx.addIssue({ code: "custom", path: error.path, message: error.message });
+    }),
+  /** Names of the custom fields a lead of this key may set (`customFields` of leads.submit, a form's field of that name). */
+  customFields: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(LIMITS.text)
+        .refine((name) => !RESERVED_FORM_FIELDS.has(name), "is a field of every lead; choose another name"),
+    )
+    .max(LIMITS.leadCustomFields)
+    .default([]),
+  /**
+   * Fields a form could not set, from before leads were an allow-list. Still read, so that a key file
+   * written then keeps working; everything outside the allow-list is refused anyway.
+   */
+  forbid: z.array(z.string()).optional(),
   /** Where a plain HTML form lands after a successful submission; a small page of the gateway's otherwise. */
   thankYouUrl: z.url().optional(),
-  /** Whether each submission must carry a Cloudflare Turnstile token that verifies. */
-  turnstile: z.boolean().default(false),
+  /** Whether each lead must carry a Cloudflare Turnstile token that verifies: on unless the key opts out. */
+  turnstile: z.boolean().default(true),
 });
 
 /** The `API_KEYS` setting: every key the gateway accepts, by its SHA-256 only. */

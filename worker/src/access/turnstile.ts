@@ -1,38 +1,59 @@
-/** Why Cloudflare refused a Turnstile token, in words a visitor can act on. */
-const REASONS: Record<string, string> = {
-  "timeout-or-duplicate": "the anti-bot check expired or was already used: please try again",
-  "invalid-input-response": "the anti-bot check failed: please try again",
-  "missing-input-response": "the anti-bot check is missing: please wait for it to finish",
-};
+/**
+ * Cloudflare Turnstile, checked server-side (`siteverify`) for the public keys that require it (every new
+ * one, unless it opted out): a script must solve a challenge per lead, on one of the key's own sites.
+ */
+import type { RefusalReason } from "@calltouch-gateway/contract";
+import type { Result } from "../result";
+import type { Settings } from "../settings";
+import { type Refusal, refusal } from "./gate";
+import type { PublicKey } from "./keys";
 
-export type TurnstileResult = { ok: true } | { ok: false; reason: string };
+/** What of Cloudflare's answer the gateway reads. */
+interface SiteverifyAnswer {
+  success?: unknown;
+  "error-codes"?: unknown;
+  /** The hostname of the page the challenge was solved on. */
+  hostname?: unknown;
+}
+
+/** The lead field a Turnstile refusal is about. */
+export const TURNSTILE_FIELD = "turnstileToken";
 
 /**
- * Verifies a Turnstile token server-side (Cloudflare's `siteverify`). Tokens are single-use: a replayed
- * one is refused by Cloudflare as `timeout-or-duplicate`.
+ * Whether a lead of `key` may pass Turnstile: yes for a key that opted out; otherwise only with a token
+ * that Cloudflare verifies now (tokens are single-use: a replay is `timeout-or-duplicate`) and that was
+ * solved on the host of one of the key's origins, so that a token farmed on another site is worth nothing.
  *
  * @example
- * const result = await verifyTurnstile(fields["cf-turnstile-response"], ip, settings.turnstile);
- * if (!result.ok) return refuse(result.reason);
+ * const human = await verifyHuman(principal.key, lead.turnstileToken, ip, settings.turnstile);
+ * if (!human.ok) return refuse(human.error);
  */
-export async function verifyTurnstile(
+export async function verifyHuman(
+  key: PublicKey,
   token: string | undefined,
   remoteIp: string | undefined,
-  options: { secretKey: string | undefined; verifyUrl: string },
-): Promise<TurnstileResult> {
-  if (!token) return { ok: false, reason: REASONS["missing-input-response"]! };
+  turnstile: Settings["turnstile"],
+): Promise<Result<void, Refusal>> {
+  if (!key.turnstile) return { ok: true, value: undefined };
+  const refuse = (reason: RefusalReason) => ({ ok: false, error: { ...refusal(403, reason, "ru"), field: TURNSTILE_FIELD } }) as const;
+  if (!token) return refuse("turnstile_missing");
   const body = new FormData();
-  body.set("secret", options.secretKey ?? "");
+  body.set("secret", turnstile.secretKey ?? "");
   body.set("response", token);
   if (remoteIp) body.set("remoteip", remoteIp);
-  let outcome: { success?: boolean; "error-codes"?: string[] };
+  let answer: SiteverifyAnswer;
   try {
-    const response = await fetch(options.verifyUrl, { method: "POST", body, signal: AbortSignal.timeout(5000) });
-    outcome = await response.json();
+    const response = await fetch(turnstile.verifyUrl, { method: "POST", body, signal: AbortSignal.timeout(5000) });
+    answer = await response.json();
   } catch {
-    return { ok: false, reason: "the anti-bot check could not be verified: please try again" };
+    return refuse("turnstile_unverified");
   }
-  if (outcome.success === true) return { ok: true };
-  const code = outcome["error-codes"]?.find((name) => name in REASONS);
-  return { ok: false, reason: REASONS[code ?? "invalid-input-response"]! };
+  if (answer.success !== true) {
+    const codes = Array.isArray(answer["error-codes"]) ? answer["error-codes"] : [];
+    return refuse(codes.includes("timeout-or-duplicate") ? "turnstile_expired" : "turnstile_failed");
+  }
+  const hosts = key.origins.map((origin) => new URL(origin).hostname);
+  return typeof answer.hostname === "string" && hosts.includes(answer.hostname)
+    ? { ok: true, value: undefined }
+    : refuse("turnstile_foreign_host");
 }

@@ -7,13 +7,12 @@ import {
   toFieldErrors,
 } from "@calltouch-gateway/contract";
 import { type Context, Hono } from "hono";
-import { allows, lacksScopeMessage, principalOfKey } from "../auth/api-key";
-import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";
+import { bearerOf, gate, knockOf, type Refusal } from "../access";
 import { accept } from "../services/orders";
 import type { Settings } from "../settings";
 import { calltouchField, fromCalltouch } from "./wire-input";
 
-type DropInEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string } };
+type DropInEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; language: string } };
 
 const schemas = { create: orderCreateInput, update: orderUpdateInput } as const;
 
@@ -26,21 +25,15 @@ const schemas = { create: orderCreateInput, update: orderUpdateInput } as const;
  */
 export const dropIn = new Hono<DropInEnv>();
 
+const admitWriter = gate("orders:write");
+
 dropIn.post("/:kind{create|update}", async (c) => {
   const kind = c.req.param("kind") as ChangeKind;
   const settings = c.get("settings");
-  const token = c.req.header("access-token") ?? c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
-  const principal = await principalOfKey(token, settings.keys);
-  if (!principal) return calltouchError(c, 401, "UNAUTHORIZED", "Access-Token is not a key of this gateway");
-  if (!allows(principal, "orders:write")) return calltouchError(c, 403, "FORBIDDEN", lacksScopeMessage("orders:write"));
-  const siteId = c.req.header("siteid");
-  if (siteId !== undefined && siteId !== principal.site) {
-    return calltouchError(c, 403, "FORBIDDEN", `this key sends to site ${principal.site}, not ${siteId}`);
-  }
-  if (!(await withinKeyRateLimit(c.env, principal))) {
-    c.header("Retry-After", String(RETRY_AFTER_SECONDS));
-    return calltouchError(c, 429, "LIMIT_EXCEEDED", RATE_LIMITED_MESSAGE);
-  }
+  const key = c.req.header("access-token") ?? bearerOf(c.req.header("authorization"));
+  const admitted = await admitWriter({ ...knockOf(c, key), site: c.req.header("siteid") }, c.env, settings.keys);
+  if (!admitted.ok) return calltouchError(c, admitted.error);
+  const principal = admitted.value;
 
   const body = await c.req.json().catch(() => undefined);
   const parsed = readBody(kind, body, settings.maxOrdersPerCall);
@@ -51,7 +44,7 @@ dropIn.post("/:kind{create|update}", async (c) => {
   const outcome = await accept(caller, kind, { orders: parsed.orders, wait: settings.delivery.dropInWaitMs });
   if (!outcome.ok) {
     return outcome.error.kind === "conflict"
-      ? calltouchError(c, 409, "CONFLICT", outcome.error.message)
+      ? c.json({ data: null, error: { code: "CONFLICT", message: outcome.error.message } }, 409)
       : c.json({ data: { validationErrorData: [{ field: "", message: outcome.error.message }] } }, 400);
   }
   return c.json({ data: { orders: outcome.value.receipts.map(calltouchItem) } });
@@ -95,6 +88,10 @@ function calltouchItem(receipt: Receipt) {
   return { orderNumber: receipt.orderNumber, changeId: receipt.changeId, state: receipt.state };
 }
 
-function calltouchError(c: Context<DropInEnv>, status: 401 | 403 | 409 | 429, code: string, message: string) {
-  return c.json({ data: null, error: { code, message } }, status);
+const CODES = { 400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 413: "PAYLOAD_TOO_LARGE", 429: "LIMIT_EXCEEDED" } as const;
+
+/** A refusal in the shape of Calltouch's own errors, with `Retry-After` when limited. */
+function calltouchError(c: Context<DropInEnv>, refusal: Refusal) {
+  if (refusal.retryAfter !== undefined) c.header("Retry-After", String(refusal.retryAfter));
+  return c.json({ data: null, error: { code: CODES[refusal.status], message: refusal.message } }, refusal.status);
 }

@@ -37,13 +37,23 @@ export function acceptedPage(orderNumber: string, formPage: string | undefined) 
   );
 }
 
+/** How a visitor knows the lead's fields; any other field is named as the form names it. */
+const LABELS: Record<string, string> = {
+  name: "Имя",
+  phone: "Телефон",
+  email: "E-mail",
+  comment: "Комментарий",
+  sessionId: "Сессия Calltouch",
+  "cf-turnstile-response": "Проверка от ботов",
+};
+
 /** What must be corrected in a form, field by field. */
 export function invalidPage(errors: readonly FieldError[], formPage: string | undefined) {
   return page(
     "Проверьте форму",
     html`<h1>Проверьте форму</h1>
       <ul>
-        ${errors.map((error) => html`<li><strong>${error.field || "форма"}</strong>: ${error.message}</li>`)}
+        ${errors.map((error) => html`<li><strong>${LABELS[error.field] ?? (error.field || "Форма")}</strong>: ${error.message}</li>`)}
       </ul>
       ${back(formPage, "Вернуться к форме")}`,
   );

@@ -3,6 +3,7 @@ import {
   type FieldError,
   invalidInputMessage,
   MAX_WAIT_MS,
+  normalizeOrderNumber,
   type OrderUpdate,
   ordersCreateInput,
   orderUpdateInput,
@@ -12,13 +13,11 @@ import {
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod";
-import { allows, authenticate, lacksScopeMessage, type Principal, UNAUTHORIZED_MESSAGE } from "../auth/api-key";
-import type { Scope } from "../auth/keys";
-import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";
+import { bearerOf, gate, knockOf, type Scope, type SecretPrincipal } from "../access";
 import { accept, dryRun, type OrderCaller, type OrderFailure, type Outcome, statusOf } from "../services/orders";
 import type { Settings } from "../settings";
 
-type RestEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; principal: Principal } };
+type RestEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; language: string; principal: SecretPrincipal } };
 type RestContext = Context<RestEnv>;
 
 /**
@@ -41,17 +40,6 @@ const STATUSES = { invalid: 400, too_large: 413, conflict: 409 } as const satisf
  * @example app.route("/v1", rest); // POST /v1/orders, PATCH|GET /v1/orders/{orderNumber}, POST /v1/orders:validate
  */
 export const rest = new Hono<RestEnv>();
-
-rest.use("*", async (c, next) => {
-  const principal = await authenticate(c.req.header("authorization"), c.get("settings").keys);
-  if (!principal) return fail(c, 401, UNAUTHORIZED_MESSAGE);
-  if (!(await withinKeyRateLimit(c.env, principal))) {
-    c.header("Retry-After", String(RETRY_AFTER_SECONDS));
-    return fail(c, 429, RATE_LIMITED_MESSAGE);
-  }
-  c.set("principal", principal);
-  await next();
-});
 
 rest.post("/orders", scoped("orders:write"), async (c) => {
   const input = await parseBody(c, ordersCreateInput);
@@ -82,9 +70,14 @@ rest.patch("/orders/:orderNumber", scoped("orders:write"), async (c) => {
 });
 
 rest.get("/orders/:orderNumber", scoped("orders:read"), async (c) => {
-  const orderNumber = c.req.param("orderNumber").trim();
-  const [status] = await statusOf(callerOf(c), [orderNumber]);
-  if (!status || status.state === "unknown") return fail(c, 404, `The gateway never accepted a change of deal ${orderNumber}`);
+  const orderNumber = z.string().transform(normalizeOrderNumber).safeParse(c.req.param("orderNumber"));
+  if (!orderNumber.success)
+    return invalid(
+      c,
+      toFieldErrors(orderNumber.error).map((error) => ({ ...error, path: ["orderNumber"], field: "orderNumber" })),
+    );
+  const [status] = await statusOf(callerOf(c), [orderNumber.data]);
+  if (!status || status.state === "unknown") return fail(c, 404, `The gateway never accepted a change of deal ${orderNumber.data}`);
   return c.json(status, 200);
 });
 
@@ -115,9 +108,16 @@ function updateOf(orderNumber: string, body: unknown): { success: true; data: Or
   return order.success ? order : { success: false, errors: toFieldErrors(order.error) };
 }
 
+/** The gate of a route that needs `scope`: refusals as REST errors, with `Retry-After` when limited. */
 function scoped(scope: Scope): MiddlewareHandler<RestEnv> {
+  const admit = gate(scope);
   return async (c, next) => {
-    if (!allows(c.var.principal, scope)) return fail(c, 403, lacksScopeMessage(scope));
+    const admitted = await admit(knockOf(c, bearerOf(c.req.header("authorization"))), c.env, c.var.settings.keys);
+    if (!admitted.ok) {
+      if (admitted.error.retryAfter !== undefined) c.header("Retry-After", String(admitted.error.retryAfter));
+      return fail(c, admitted.error.status, admitted.error.message);
+    }
+    c.set("principal", admitted.value);
     await next();
   };
 }

@@ -16,7 +16,7 @@ import {
   toCall,
 } from "@calltouch-gateway/contract";
 import * as z from "zod";
-import type { Principal } from "../auth/api-key";
+import { allows, type SecretPrincipal } from "../access";
 import { compileChange, sendAs } from "../outbox/compile";
 import { outboxOf } from "../outbox/site";
 import type { Result } from "../result";
@@ -32,7 +32,7 @@ export interface OrderCaller {
   env: Env;
   settings: Settings;
   requestId: string;
-  principal: Principal;
+  principal: SecretPrincipal;
   /** The `Idempotency-Key` header of the call, if any. */
   idempotencyKey: string | undefined;
 }
@@ -99,6 +99,9 @@ export async function accept<T extends OrderCreate | OrderUpdate>(
 /**
  * The Calltouch orders a call would become, now, without storing or sending anything: the same rules as
  * the call itself (validation, defaults, the ledger's create-as-update), compiled by the same code.
+ * Whether a create would go as an update tells whether Calltouch holds the deal, which only a key that
+ * may read deals (`orders:read`) may learn: any other key sees each order compiled as the kind it asked
+ * for, without `sentAs`.
  *
  * @example const { orders } = await preview(caller, "create", ordersCreateInput.parse(memoExampleOrder)); // orders[0].sentAs === "create"
  */
@@ -108,14 +111,16 @@ export async function preview<T extends OrderCreate | OrderUpdate>(
   input: T | T[] | Call<T>,
 ): Promise<DryRunResult> {
   const { orders } = toCall(input);
+  const reader = allows(caller.principal, "orders:read");
   const known = new Set(
-    kind === "create" ? await outboxOf(caller.env, caller.principal.site).known(orders.map((order) => order.orderNumber)) : [],
+    kind === "create" && reader ? await outboxOf(caller.env, caller.principal.site).known(orders.map((order) => order.orderNumber)) : [],
   );
   const now = new Date();
   return {
     orders: orders.map((order) => {
       const sentAs = sendAs(kind, known.has(order.orderNumber));
-      return { orderNumber: order.orderNumber, sentAs, calltouch: compileChange(kind, sentAs, order, caller.settings.calltouch, now) };
+      const calltouch = compileChange(kind, sentAs, order, caller.settings.calltouch, now);
+      return reader ? { orderNumber: order.orderNumber, sentAs, calltouch } : { orderNumber: order.orderNumber, calltouch };
     }),
   };
 }

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { describe, expect, it } from "vitest";
 import { readSettings } from "../settings";
-import { authedProcedure, publicProcedure, router } from "./trpc";
+import { publicProcedure, router, scopedProcedure } from "./trpc";
 
 const result = readSettings({
   CALLTOUCH_SITE_ID: "1",
@@ -16,7 +16,7 @@ const testRouter = router({
   explode: publicProcedure.mutation(() => {
     throw new Error("database password is hunter2 and token the-token");
   }),
-  secret: authedProcedure.query(() => "inside"),
+  secret: scopedProcedure("orders:read").query(() => "inside"),
 });
 
 async function call(path: string, method = "POST") {
@@ -27,7 +27,14 @@ async function call(path: string, method = "POST") {
       ...(method === "POST" ? { headers: { "content-type": "application/json" }, body: "{}" } : {}),
     }),
     router: testRouter,
-    createContext: () => ({ env, requestId: "req-42", settings, principal: null, idempotencyKey: undefined, resHeaders: new Headers() }),
+    createContext: () => ({
+      env,
+      requestId: "req-42",
+      settings,
+      knock: { key: undefined, origin: undefined, ip: undefined, language: "en" as const },
+      idempotencyKey: undefined,
+      resHeaders: new Headers(),
+    }),
   });
   return { status: response.status, body: (await response.json()) as { error: { message: string; data: Record<string, unknown> } } };
 }
@@ -42,7 +49,7 @@ describe("the error formatter", () => {
     expect(JSON.stringify(body)).not.toMatch(/hunter2|the-token|stack/);
   });
 
-  it("refuses a protected procedure without a principal with 401", async () => {
+  it("refuses a protected procedure without a key with 401", async () => {
     const { status, body } = await call("secret", "GET");
 
     expect(status).toBe(401);

@@ -2,14 +2,12 @@
  * The tRPC core of the gateway, in three parts:
  * 1. the context every procedure gets,
  * 2. initialization, with the one error formatter of the API,
- * 3. the procedure builders routers use.
+ * 3. the procedure builders routers use, each behind the gate of the access module.
  */
-import { type ErrorData, invalidInputMessage, toFieldErrors } from "@calltouch-gateway/contract";
+import { type ErrorData, type FieldError, invalidInputMessage, toFieldErrors } from "@calltouch-gateway/contract";
 import { initTRPC, TRPCError, type TRPCErrorShape } from "@trpc/server";
 import { ZodError } from "zod";
-import { allows, lacksScopeMessage, type Principal, UNAUTHORIZED_MESSAGE } from "../auth/api-key";
-import type { Scope } from "../auth/keys";
-import { RATE_LIMITED_MESSAGE, RETRY_AFTER_SECONDS, withinKeyRateLimit } from "../auth/rate-limit";
+import { gate, type Knock, type Need, type Refusal, type Scope } from "../access";
 
 // 1. CONTEXT
 
@@ -25,8 +23,8 @@ export interface WorkerContext {}
 /** What a procedure knows of the request that called it. */
 export interface Context extends WorkerContext {
   requestId: string;
-  /** `null` when the caller presented no valid API key. */
-  principal: Principal | null;
+  /** What the gate judges: the key, the page's origin, the visitor's address, the language. */
+  knock: Knock;
   /** The `Idempotency-Key` header of the call, if any. */
   idempotencyKey: string | undefined;
   /** Headers to add to the response (`Retry-After`); the fetch adapter's `Headers`. */
@@ -35,19 +33,40 @@ export interface Context extends WorkerContext {
 
 // 2. INITIALIZATION
 
+/** Field errors found after the input's schema passed (a custom field the key does not allow). */
+class InvalidFields extends Error {
+  constructor(readonly fieldErrors: FieldError[]) {
+    super("invalid fields");
+  }
+}
+
+/**
+ * A 400 naming `fieldErrors`, answered exactly as a schema's refusal is.
+ *
+ * @example if (!order.ok) throw invalidFields(order.error);
+ */
+export function invalidFields(fieldErrors: FieldError[]): TRPCError {
+  return new TRPCError({ code: "BAD_REQUEST", cause: new InvalidFields(fieldErrors) });
+}
+
 const t = initTRPC.context<Context>().create({
   // Workers have no NODE_ENV, so tRPC would think it runs in development and put stack traces into
   // responses. A gateway answering the internet never does.
   isDev: false,
   errorFormatter({ shape, error, ctx }): TRPCErrorShape<ErrorData> {
-    const fieldErrors = error.cause instanceof ZodError ? toFieldErrors(error.cause) : undefined;
+    const fieldErrors =
+      error.cause instanceof ZodError
+        ? toFieldErrors(error.cause)
+        : error.cause instanceof InvalidFields
+          ? error.cause.fieldErrors
+          : undefined;
     const requestId = ctx?.requestId;
     let message = shape.message;
     if (error.code === "INTERNAL_SERVER_ERROR") {
       // Whatever failed inside stays in the logs; the caller gets the id to quote.
       message = `Internal error; quote request id ${requestId ?? "unknown"} when reporting it`;
     } else if (fieldErrors) {
-      message = invalidInputMessage(fieldErrors);
+      message = invalidInputMessage(fieldErrors, ctx?.knock.language);
     }
     return {
       code: shape.code,
@@ -66,32 +85,47 @@ const t = initTRPC.context<Context>().create({
 // 3. PROCEDURES
 
 export const router = t.router;
+export const mergeRouters = t.mergeRouters;
 
 /** Open to anyone; nothing behind it may touch deals. */
 export const publicProcedure = t.procedure;
 
-/** Needs a valid secret API key (`Authorization: Bearer <key>`) within its rate limit. */
-export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
-  if (!ctx.principal) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: UNAUTHORIZED_MESSAGE });
-  }
-  if (!(await withinKeyRateLimit(ctx.env, ctx.principal))) {
-    ctx.resHeaders.set("Retry-After", String(RETRY_AFTER_SECONDS));
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: RATE_LIMITED_MESSAGE });
-  }
-  return next({ ctx: { principal: ctx.principal } });
-});
+const CODES = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  413: "PAYLOAD_TOO_LARGE",
+  429: "TOO_MANY_REQUESTS",
+} as const satisfies Record<Refusal["status"], TRPCError["code"]>;
 
 /**
- * Needs a secret key with `scope` (or `admin`).
+ * A refusal of the access module as tRPC's error, with its `Retry-After`.
+ *
+ * @example if (!human.ok) throw refused(ctx, human.error);
+ */
+export function refused(ctx: Pick<Context, "resHeaders">, refusal: Refusal): TRPCError {
+  if (refusal.retryAfter !== undefined) ctx.resHeaders.set("Retry-After", String(refusal.retryAfter));
+  return new TRPCError({ code: CODES[refusal.status], message: refusal.message });
+}
+
+/** A procedure behind the gate of `need`: its context gains the principal the gate let through. */
+function gated<N extends Need>(need: N) {
+  const admit = gate(need);
+  return t.procedure.use(async ({ ctx, next }) => {
+    const admitted = await admit(ctx.knock, ctx.env, ctx.settings.keys);
+    if (!admitted.ok) throw refused(ctx, admitted.error);
+    return next({ ctx: { principal: admitted.value } });
+  });
+}
+
+/**
+ * Needs a secret key with `scope` (or `admin`), from a server, within the key's rate limit.
  *
  * @example export const status = scopedProcedure("orders:read").query(...)
  */
 export function scopedProcedure(scope: Scope) {
-  return authedProcedure.use(({ ctx, next }) => {
-    if (!allows(ctx.principal, scope)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: lacksScopeMessage(scope) });
-    }
-    return next();
-  });
+  return gated(scope);
 }
+
+/** Needs a public key, from one of its origins, within the visitor's rate limit: `leads.submit`. */
+export const leadProcedure = gated("lead");
