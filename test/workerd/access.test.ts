@@ -1,4 +1,5 @@
-// Who may call: scopes, sites, rate limits, and website forms with public keys.
+// Who may call: secret keys, their scopes, sites and rate limits, on every door. Website forms are in
+// forms.test.ts, leads.submit in leads.test.ts.
 import { reset } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as keys from "../../worker/test/constants";
@@ -36,8 +37,23 @@ describe("secret keys and scopes", () => {
     expect((await get(keys.READER_KEY)).status).toBe(200);
   });
 
-  it("refuses a public key on the API with 401: it only creates deals through forms", async () => {
-    expect((await trpc("orders.create", keys.FORM_KEY)).status).toBe(401);
+  it("refuses a public key on the API with 403: it only submits leads", async () => {
+    const response = await trpc("orders.create", keys.FORM_KEY);
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/только отправлять заявки/);
+  });
+
+  it("answers a server that asks for Russian in Russian", async () => {
+    const response = await callGateway("http://gateway.test/trpc/orders.create", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${keys.READER_KEY}`,
+        "content-type": "application/json",
+        "accept-language": "ru-RU,ru;q=0.9,en;q=0.8",
+      },
+      body: JSON.stringify({ orderNumber: "x" }),
+    });
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe("У этого ключа API нет права orders:write");
   });
 
   it("sends a key's deals to its own site's outbox, with that site's id and token", async () => {
@@ -69,134 +85,88 @@ describe("secret keys and scopes", () => {
   }, 60_000);
 });
 
-const formUrl = (key = keys.FORM_KEY) => `http://gateway.test/forms/${key}`;
-let visitor = 0;
+describe("a secret key from a web page", () => {
+  const page = { origin: keys.FORM_ORIGIN };
+  const doors: [string, () => Promise<Response>][] = [
+    [
+      "tRPC",
+      () =>
+        callGateway("http://gateway.test/trpc/orders.create", {
+          method: "POST",
+          headers: { authorization: `Bearer ${keys.TEST_API_KEY}`, "content-type": "application/json", ...page },
+          body: JSON.stringify({ orderNumber: "leaked-1" }),
+        }),
+    ],
+    [
+      "tRPC (a query)",
+      () =>
+        callGateway(`http://gateway.test/trpc/deliveries.stats`, { headers: { authorization: `Bearer ${keys.TEST_API_KEY}`, ...page } }),
+    ],
+    [
+      "REST",
+      () =>
+        callGateway("http://gateway.test/v1/orders", {
+          method: "POST",
+          headers: { authorization: `Bearer ${keys.TEST_API_KEY}`, "content-type": "application/json", ...page },
+          body: JSON.stringify({ orderNumber: "leaked-2" }),
+        }),
+    ],
+    [
+      "the Calltouch drop-in",
+      () =>
+        callGateway("http://gateway.test/lead-service/v1/api/client-order/create", {
+          method: "POST",
+          headers: { "access-token": keys.TEST_API_KEY, "content-type": "application/json", ...page },
+          body: JSON.stringify({ crm: "x", orders: [{ orderNumber: "leaked-3" }] }),
+        }),
+    ],
+    [
+      "a website form",
+      () =>
+        callGateway(`http://gateway.test/forms/${keys.TEST_API_KEY}`, {
+          method: "POST",
+          headers: { accept: "application/json", ...page },
+          body: new URLSearchParams({ phone: "89157771122" }),
+        }),
+    ],
+    [
+      "leads.submit",
+      () =>
+        callGateway("http://gateway.test/trpc/leads.submit", {
+          method: "POST",
+          headers: { authorization: `Bearer ${keys.TEST_API_KEY}`, "content-type": "application/json", ...page },
+          body: JSON.stringify({ phone: "89157771122" }),
+        }),
+    ],
+  ];
 
-/** A form submission from the shop's page, from a visitor IP of its own (the form limit is per visitor). */
-function submit(body: BodyInit, headers: Record<string, string> = {}, ip = `203.0.113.${++visitor}`) {
-  return callGateway(formUrl(headers["x-key"] ?? keys.FORM_KEY), {
-    method: "POST",
-    headers: { origin: keys.FORM_ORIGIN, "cf-connecting-ip": ip, ...headers },
-    body,
+  it.each(doors)("is refused on %s with 403: secret keys belong on servers, and nothing is stored", async (_, send) => {
+    const response = await send();
+    expect(response.status).toBe(403);
+    expect(JSON.stringify(await response.json())).toMatch(/Secret keys belong on servers|Секретные ключи — только для серверов/);
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+    expect(await gateway().deliveries.stats.query()).toMatchObject({ queued: 0, delivered: 0, inFlight: 0 });
   });
-}
+});
 
-describe("website forms", () => {
-  it("takes a plain HTML form: redirects to the thank-you page, and the deal reaches Calltouch matched by session first with the key's defaults", async () => {
-    const response = await submit(new URLSearchParams({ name: "Анна", phone: "8 (915) 777-11-22", comment: "перезвоните" }), {
-      cookie: "_ct_session_id=987654321; other=1",
-    });
+describe("hostile bodies on the secret doors", () => {
+  const deep = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+  const nested = (depth: number) => `{"orderNumber":"deep","customFields":${deep(depth)}}`;
 
-    expect(response.status).toBe(303);
-    expect(response.headers.get("location")).toBe(`${keys.FORM_ORIGIN}/thanks`);
-    await settle();
-    const [request] = await simulator.requests();
-    const [order] = request!.body.orders;
-    expect(order.matching[0]).toEqual({ type: "session", sessionParams: { sessionId: ["987654321"] } });
-    expect(order).toMatchObject({
-      status: "Заявка с сайта",
-      addTags: [{ tag: "сайт" }],
-      comment: { text: "перезвоните" },
-      orderContacts: { mainContacts: { fio: "Анна", phoneNumber: "79157771122" } },
-    });
-    expect(order.orderNumber).toMatch(/^web-/);
-    expect(order.matching.at(-1)).toEqual({ type: "customSources", customSourceParams: { source: "сайт", medium: "форма" } });
-  });
-
-  it("answers JSON with a receipt to the browser helper (multipart), with the CORS grant", async () => {
-    const body = new FormData();
-    body.set("phone", "+7 915 777 11 22");
-    body.set("sessionId", "111");
-    const response = await submit(body, { accept: "application/json" });
-
-    expect(response.status).toBe(200);
-    expect(response.headers.get("access-control-allow-origin")).toBe(keys.FORM_ORIGIN);
-    expect(await response.json()).toEqual({ receipt: expect.objectContaining({ state: "queued", changeId: 1 }) });
-  });
-
-  it("names the field of an invalid phone, as JSON or as a page, and stores nothing", async () => {
-    const json = await submit(JSON.stringify({ phone: "12" }), { "content-type": "application/json", accept: "application/json" });
-    expect(json.status).toBe(400);
-    expect(await json.json()).toMatchObject({ error: { fieldErrors: [{ field: "phone", message: expect.stringMatching(/phone/) }] } });
-
-    const page = await submit(new URLSearchParams({ phone: "12" }), { referer: `${keys.FORM_ORIGIN}/contact` });
-    expect(page.status).toBe(400);
-    expect(page.headers.get("content-type")).toMatch(/text\/html/);
-    const text = await page.text();
-    expect(text).toMatch(/<strong>phone<\/strong>/);
-    expect(text).toContain(`<a href="${keys.FORM_ORIGIN}/contact">`);
-    expect((await gateway().deliveries.stats.query()).queued).toBe(0);
-  });
-
-  it("refuses a field the key forbids, and one no deal has", async () => {
-    const response = await submit(new URLSearchParams({ phone: "89157771122", revenue: "100000", colour: "red" }), {
-      accept: "application/json",
-    });
-
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { fieldErrors: { field: string }[] } }).error.fieldErrors.map((e) => e.field)).toEqual([
-      "revenue",
-      "colour",
-    ]);
-  });
-
-  it("refuses a foreign page with 403 and no CORS grant, and answers the preflight of the shop's page", async () => {
-    const foreign = await submit(new URLSearchParams({ phone: "89157771122" }), { origin: "https://evil.example" });
-    expect(foreign.status).toBe(403);
-    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
-
-    const preflight = await callGateway(formUrl(), {
-      method: "OPTIONS",
-      headers: { origin: keys.FORM_ORIGIN, "access-control-request-method": "POST" },
-    });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers.get("access-control-allow-origin")).toBe(keys.FORM_ORIGIN);
-    expect(preflight.headers.get("access-control-allow-methods")).toBe("POST");
-
-    const foreignPreflight = await callGateway(formUrl(), { method: "OPTIONS", headers: { origin: "https://evil.example" } });
-    expect(foreignPreflight.status).toBe(403);
-    expect(foreignPreflight.headers.get("access-control-allow-origin")).toBeNull();
-  });
-
-  it("refuses an unknown public key with 401", async () => {
-    const response = await callGateway(formUrl("pk_nobody"), { method: "POST", headers: { origin: keys.FORM_ORIGIN } });
-    expect(response.status).toBe(401);
-  });
-
-  it("limits submissions per visitor: the 11th in a minute is 429 with Retry-After", async () => {
-    const ip = "198.51.100.7";
-    const { before, refusal } = await firstRefusal(10, async () => {
-      const response = await submit(new URLSearchParams({ phone: "89157771122" }), {}, ip);
-      if (response.status !== 429) expect(response.status).toBe(303);
-      return response;
-    });
-    expect(before).toBeGreaterThanOrEqual(10);
-    expect(refusal.headers.get("retry-after")).toBe("60");
-    expect(refusal.headers.get("access-control-expose-headers")).toBe("Retry-After");
-    // Another visitor is not held back.
-    expect((await submit(new URLSearchParams({ phone: "89157771122" }))).status).toBe(303);
-  });
-
-  it("requires a Turnstile token that verifies, and refuses its reuse", async () => {
-    const withToken = (token?: string) =>
-      submit(new URLSearchParams({ phone: "89157771122", ...(token ? { "cf-turnstile-response": token } : {}) }), {
-        "x-key": keys.TURNSTILE_FORM_KEY,
-        accept: "application/json",
+  it.each([
+    ["tRPC", "/trpc/orders.create", { authorization: `Bearer ${keys.TEST_API_KEY}` }],
+    ["REST", "/v1/orders", { authorization: `Bearer ${keys.TEST_API_KEY}` }],
+    ["the drop-in", "/lead-service/v1/api/client-order/create", { "access-token": keys.TEST_API_KEY }],
+  ])("answers deeply nested JSON on %s with a 4xx, never a 500", async (_, path, auth) => {
+    for (const body of [deep(200_000), nested(200_000), `{"orders":[${nested(50_000)}],"crm":"x"}`]) {
+      const response = await callGateway(`http://gateway.test${path}`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body,
       });
-
-    expect((await withToken("pass-token-1")).status).toBe(200);
-    const reused = await withToken("pass-token-1");
-    expect(reused.status).toBe(403);
-    expect(await reused.json()).toMatchObject({
-      error: { fieldErrors: [{ field: "cf-turnstile-response", message: expect.stringMatching(/already used/) }] },
-    });
-    expect((await withToken("forged")).status).toBe(403);
-    expect((await withToken()).status).toBe(403);
-    expect((await gateway().deliveries.stats.query()).queued + (await gateway().deliveries.stats.query()).delivered).toBe(1);
-  });
-
-  it("refuses an oversized form with 413 before reading it", async () => {
-    const response = await submit(new URLSearchParams({ phone: "89157771122", comment: "x".repeat(3 * 1024 * 1024) }));
-    expect(response.status).toBe(413);
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect((await response.text()).length).toBeLessThan(4000);
+    }
   });
 });
