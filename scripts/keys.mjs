@@ -3,8 +3,8 @@
 //
 //   scripts/run keys create --id crm --site 12345 --scopes orders:write,orders:read [--name "amoCRM"]
 //   scripts/run keys create-public --id shop-form --site 12345 --origin https://shop.example
-//        [--origin …] [--forbid revenue,margin] [--defaults '{"status":"Заявка с сайта"}']
-//        [--thank-you https://shop.example/thanks] [--turnstile]
+//        [--origin …] [--defaults '{"status":"Заявка с сайта"}'] [--custom-fields "Город,Услуга"]
+//        [--thank-you https://shop.example/thanks] [--no-turnstile]
 //   scripts/run keys list
 //   scripts/run keys revoke <id>
 //
@@ -16,34 +16,45 @@ import { parseArgs } from "node:util";
 const SCOPES = ["orders:write", "orders:read", "admin"];
 
 /**
- * An entry of the keys file, as the gateway reads it from API_KEYS (worker/src/auth/keys.ts).
+ * An entry of the keys file, as the gateway reads it from API_KEYS (worker/src/access/keys.ts).
  * @typedef {{ id: string; type: "secret" | "public"; sha256: string; site: string; name?: string; createdAt?: string;
- *   scopes?: string[]; origins?: string[]; defaults?: object; forbid?: string[]; thankYouUrl?: string; turnstile?: boolean }} KeyEntry
+ *   scopes?: string[]; origins?: string[]; defaults?: object; customFields?: string[]; thankYouUrl?: string; turnstile?: boolean }} KeyEntry
  * @typedef {{ keys: KeyEntry[] }} KeyFile
  */
-
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    file: { type: "string", default: "api-keys.json" },
-    id: { type: "string" },
-    site: { type: "string" },
-    name: { type: "string" },
-    scopes: { type: "string" },
-    origin: { type: "string", multiple: true },
-    forbid: { type: "string" },
-    defaults: { type: "string" },
-    "thank-you": { type: "string" },
-    turnstile: { type: "boolean", default: false },
-  },
-});
-
-const [command, ...rest] = positionals;
 
 /** @param {string} message @returns {never} */
 function fail(message) {
   console.error(`keys: ${message}`);
   process.exit(2);
+}
+
+/** @type {ReturnType<typeof readArgs>} */
+let args;
+try {
+  args = readArgs();
+} catch (error) {
+  fail(/** @type {Error} */ (error).message);
+}
+const { positionals, values } = args;
+const [command, ...rest] = positionals;
+
+function readArgs() {
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      file: { type: "string", default: "api-keys.json" },
+      id: { type: "string" },
+      site: { type: "string" },
+      name: { type: "string" },
+      scopes: { type: "string" },
+      origin: { type: "string", multiple: true },
+      defaults: { type: "string" },
+      "custom-fields": { type: "string" },
+      "thank-you": { type: "string" },
+      // Turnstile is on for every new public key; going without it is a choice a deployer makes out loud.
+      "no-turnstile": { type: "boolean", default: false },
+    },
+  });
 }
 
 /** @returns {KeyFile} */
@@ -130,14 +141,20 @@ switch (command) {
     } catch {
       fail('--defaults must be JSON, e.g. \'{"status":"Заявка с сайта"}\'');
     }
+    const turnstile = !values["no-turnstile"];
     add(key, {
       ...entry,
       origins,
       defaults,
-      forbid: list(values.forbid),
+      customFields: list(values["custom-fields"]),
       ...(values["thank-you"] ? { thankYouUrl: values["thank-you"] } : {}),
-      turnstile: values.turnstile,
+      turnstile,
     });
+    console.error(
+      turnstile
+        ? "Its leads need Cloudflare Turnstile: put the widget on the form and set TURNSTILE_SECRET_KEY (npx wrangler secret put TURNSTILE_SECRET_KEY)."
+        : "Created WITHOUT Turnstile (--no-turnstile): scripts may submit leads with it, within the per-visitor limit.",
+    );
     break;
   }
   case "list": {

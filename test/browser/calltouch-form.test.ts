@@ -200,13 +200,13 @@ describe("the website-form helper", () => {
   it("shows any other failure in [data-ct-error]: the gateway's message, or the site's own text", async () => {
     answers.push({
       status: 429,
-      body: { error: { message: "Too many submissions" } },
+      body: { error: { message: "Слишком много заявок подряд; попробуйте ещё раз через 60 с" } },
       headers: { "retry-after": "60", "access-control-expose-headers": "Retry-After" },
     });
     await open(formPage());
     await fillAndSend();
     await page.waitForSelector("[data-ct-error]", { state: "visible" });
-    expect(await page.textContent("[data-ct-error]")).toBe("Too many submissions (try again in 60 s)");
+    expect(await page.textContent("[data-ct-error]")).toBe("Слишком много заявок подряд; попробуйте ещё раз через 60 с");
     expect(await page.getAttribute("[data-ct-error]", "role")).toBe("alert");
 
     // No answer at all (Chromium would retry a request whose connection the stub dropped).
@@ -219,11 +219,19 @@ describe("the website-form helper", () => {
           .textContent({ timeout: 1000 })
           .catch(() => ""),
       )
-      .toMatch(/could not be sent/);
+      .toMatch(/^Заявку не удалось отправить: проверьте подключение/);
     expect((await events()).map((event) => event.detail.status)).toEqual([429, 0]);
     expect(await page.isEnabled("button[type=submit]")).toBe(true);
 
-    answers.push({ status: 403, body: { error: { message: "This page may not send deals with this form key" } } });
+    // An answer without a message of its own gets the helper's, in the visitor's language.
+    await page.unroute("**/forms/**");
+    answers.push({ status: 502, body: "" });
+    await page.click("button[type=submit]");
+    await expect
+      .poll(() => page.locator("[data-ct-error]").textContent())
+      .toBe("Заявку не удалось отправить (ответ 502). Попробуйте ещё раз или позвоните нам.");
+
+    answers.push({ status: 403, body: { error: { message: "Эта страница не может отправлять заявки с этим ключом" } } });
     await open(formPage({ extraFields: "<p data-ct-error hidden>Не удалось отправить заявку, позвоните нам.</p>" }));
     await fillAndSend();
     await page.waitForSelector("[data-ct-error]", { state: "visible" });

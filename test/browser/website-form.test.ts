@@ -1,20 +1,15 @@
-import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { rmSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServers, freePort, startDevServers } from "../e2e/dev-servers";
 import { launchChromium, screenshot } from "./chromium";
+import { PUBLIC_KEY, varsWithPublicKey } from "./dev-vars";
 
 // examples/website-form in a real Chromium, served by `scripts/run dev` (scripts/dev.mjs) beside the
 // gateway and the simulator: a visitor with a Calltouch session fills the form with JavaScript (the
 // helper sends it with fetch) and without (a plain HTML POST and the gateway's redirect), and both deals
 // reach "Calltouch" matched by that session first, with the public key's defaults.
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const PUBLIC_KEY = "pk_dev_website_form";
 const SESSION_ID = "12345678";
 
 interface SimulatorRequest {
@@ -34,32 +29,14 @@ let servers: DevServers;
 let browser: Browser;
 let varsDir: string;
 
-/**
- * The committed `.dev.vars.example`, with the development public key allowed on the test's own examples
- * port (a free one, not 8080) and its thank-you page there. Everything else, the key's defaults and
- * forbidden fields included, is the example's, as `scripts/run dev` starts with it.
- */
-function varsForExamplesOn(port: number): string {
-  const example = readFileSync(join(root, ".dev.vars.example"), "utf8");
-  const line = example.split("\n").find((text) => text.startsWith("API_KEYS="));
-  if (!line) throw new Error(".dev.vars.example has no API_KEYS line");
-  const file = JSON.parse(line.slice("API_KEYS=".length)) as { keys: Record<string, unknown>[] };
-  const sha256 = createHash("sha256").update(PUBLIC_KEY).digest("hex");
-  const key = file.keys.find((entry) => entry.type === "public" && entry.sha256 === sha256);
-  if (!key) throw new Error(`.dev.vars.example has no public key entry for ${PUBLIC_KEY}`);
-  key.origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
-  key.thankYouUrl = `http://localhost:${port}/thanks.html`;
-  varsDir = mkdtempSync(join(tmpdir(), "calltouch-gateway-browser-"));
-  const path = join(varsDir, ".dev.vars");
-  writeFileSync(path, example.replace(line, `API_KEYS=${JSON.stringify(file)}`));
-  return path;
-}
-
 beforeAll(async () => {
   // The browser first: a machine without Chromium fails at once, before two wrangler processes start.
   browser = await launchChromium();
   const examplesPort = await freePort();
-  servers = await startDevServers({ vars: varsForExamplesOn(examplesPort), examplesPort });
+  const origins = [`http://localhost:${examplesPort}`, `http://127.0.0.1:${examplesPort}`];
+  const vars = varsWithPublicKey(origins, { thankYouUrl: `http://localhost:${examplesPort}/thanks.html` });
+  varsDir = vars.folder;
+  servers = await startDevServers({ vars: vars.path, examplesPort });
 });
 
 afterAll(async () => {
@@ -139,7 +116,7 @@ describe("the website form of examples/website-form", () => {
 
     const phoneError = page.locator('[data-ct-error-for="phone"]');
     await phoneError.waitFor({ state: "visible" });
-    expect(await phoneError.textContent()).toMatch(/phone/i);
+    expect(await phoneError.textContent()).toBe("проверьте номер телефона: например, +7 900 000-00-00");
     expect(await page.getAttribute("[name=phone]", "aria-invalid")).toBe("true");
     expect(await page.isVisible("[data-ct-success]")).toBe(false);
     expect(await page.inputValue("[name=phone]")).toBe("12"); // kept, for the visitor to correct

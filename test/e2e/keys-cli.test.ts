@@ -18,10 +18,24 @@ function keys(...args: string[]): string {
 let servers: DevServers;
 let writer: string;
 let reader: string;
+let shop: string;
 
 beforeAll(async () => {
   writer = keys("create", "--id", "crm", "--site", "12345", "--scopes", "orders:write", "--name", "amoCRM");
   reader = keys("create", "--id", "dashboard", "--site", "12345", "--scopes", "orders:read");
+  // Without Turnstile: the development settings have no Turnstile secret to check tokens with.
+  shop = keys(
+    "create-public",
+    "--id",
+    "shop",
+    "--site",
+    "12345",
+    "--origin",
+    "http://localhost:8080",
+    "--custom-fields",
+    "Город",
+    "--no-turnstile",
+  );
   // The development settings, with the keys the command wrote in place of the example's.
   const example = readFileSync(join(root, ".dev.vars.example"), "utf8").replace(/^API_KEYS=.*$/m, "");
   const vars = join(folder, "dev.vars");
@@ -52,11 +66,36 @@ describe("scripts/run keys", () => {
     expect((await call("deliveries.stats", writer)).status).toBe(403);
   });
 
+  it("creates public keys that require Turnstile unless told --no-turnstile, and that only add leads from their origin", async () => {
+    const other = join(folder, "other.json");
+    execFileSync(
+      process.execPath,
+      ["scripts/keys.mjs", "create-public", "--id", "f", "--site", "1", "--origin", "https://a.example", "--file", other],
+      {
+        cwd: root,
+        stdio: "pipe",
+      },
+    );
+    expect(JSON.parse(readFileSync(other, "utf8")).keys[0]).toMatchObject({ type: "public", turnstile: true, customFields: [] });
+    expect(JSON.parse(readFileSync(file, "utf8")).keys[2]).toMatchObject({ id: "shop", turnstile: false, customFields: ["Город"] });
+
+    expect(shop).toMatch(/^pk_[\w-]{32}$/);
+    const lead = (origin: string) =>
+      fetch(`${servers.gatewayUrl}/forms/${shop}`, {
+        method: "POST",
+        headers: { origin, accept: "application/json" },
+        body: new URLSearchParams({ phone: "89157771122", Город: "Москва" }),
+      });
+    expect((await lead("http://localhost:8080")).status).toBe(200);
+    expect((await lead("https://evil.example")).status).toBe(403);
+    expect((await call("orders.create", shop, { orderNumber: "cli-3" })).status).toBe(403);
+  });
+
   it("lists and revokes keys by id", () => {
-    expect(keys("list")).toMatch(/crm[\s\S]*dashboard/);
+    expect(keys("list")).toMatch(/crm[\s\S]*dashboard[\s\S]*shop/);
     keys("revoke", "crm");
     const left = JSON.parse(readFileSync(file, "utf8")) as { keys: { id: string }[] };
-    expect(left.keys.map((key) => key.id)).toEqual(["dashboard"]);
+    expect(left.keys.map((key) => key.id)).toEqual(["dashboard", "shop"]);
   });
 
   it("refuses an unknown scope, and a second key with the same id, changing nothing", () => {

@@ -76,8 +76,14 @@ describe("the packed client in a project outside the workspace", () => {
     expect(failing).toEqual(marked);
   });
 
-  it("runs the compiled usage against the gateway: typed receipts, field errors as data", async () => {
-    const { stdout } = await run(process.execPath, ["dist/usage.js", servers!.gatewayUrl, "dev-key"], { cwd: project });
+  it("runs the compiled usage against the gateway: typed receipts, field errors as data, a lead with a public key", async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ["dist/usage.js", servers!.gatewayUrl, "dev-key", "pk_dev_website_form", "http://localhost:8080"],
+      {
+        cwd: project,
+      },
+    );
     const result = JSON.parse(stdout);
 
     expect(result.state).toBe("delivered");
@@ -88,5 +94,7 @@ describe("the packed client in a project outside the workspace", () => {
     ]);
     expect(result.fieldErrors).toEqual(["phones[0]"]);
     expect(result.changes).toBe(2);
+    expect(result.lead).toEqual({ orderNumber: expect.stringMatching(/^dev-form-/), state: "queued" });
+    expect(result.leadErrors).toEqual(["email"]);
   });
 });

@@ -3,7 +3,14 @@ import { fieldErrorsOf } from "@calltouch-gateway/client";
 import { memoExampleOrder } from "@calltouch-gateway/contract";
 import { TRPCClientError } from "@trpc/client";
 import { beforeEach, describe, expect, it } from "vitest";
-import { MAX_ORDERS_PER_CALL, SIMULATOR_SITE_ID, SIMULATOR_TOKEN, SIMULATOR_URL, TEST_API_KEY } from "../../worker/test/constants";
+import {
+  MAX_ORDERS_PER_CALL,
+  SIMULATOR_SITE_ID,
+  SIMULATOR_TOKEN,
+  SIMULATOR_URL,
+  TEST_API_KEY,
+  WRITER_KEY,
+} from "../../worker/test/constants";
 import { simulator } from "../../worker/test/simulator";
 import { callGateway, gateway, responses, settle } from "./gateway";
 
@@ -166,6 +173,17 @@ describe("orders.validate", () => {
     const again = await client.orders.validate.mutate({ create: { ...memoExampleOrder, comment: "again" } });
     expect(again.orders[0]).toMatchObject({ sentAs: "update", calltouch: { addNewComment: { text: "again" } } });
     expect(again.orders[0]!.calltouch).not.toHaveProperty("matching");
+  });
+
+  it("tells whether Calltouch holds a deal (sentAs) only to a key that may read deals", async () => {
+    await gateway().orders.create.mutate({ orders: [memoExampleOrder], wait: 10_000 });
+    const writer = await gateway(WRITER_KEY).orders.validate.mutate({ create: { ...memoExampleOrder, comment: "again" } });
+    // Compiled as the create it asked for: neither a sentAs nor an update's shape gives the ledger away.
+    expect(writer.orders[0]).not.toHaveProperty("sentAs");
+    expect(writer.orders[0]!.calltouch).toMatchObject({ comment: { text: "again" }, matching: expect.any(Array) });
+    expect(writer.orders[0]!.calltouch).not.toHaveProperty("addNewComment");
+    const reader = await gateway().orders.validate.mutate({ create: memoExampleOrder });
+    expect(reader.orders[0]).toMatchObject({ sentAs: "update" });
   });
 
   it("refuses what the call would refuse, naming the field", async () => {

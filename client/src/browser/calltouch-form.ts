@@ -77,7 +77,10 @@ declare global {
   }
 }
 
-const NETWORK_ERROR = "The form could not be sent. Check the connection and try again.";
+// The visitor's words, in Russian like the gateway's answers to visitors; a page that wants its own
+// puts them into [data-ct-error].
+const NETWORK_ERROR = "Заявку не удалось отправить: проверьте подключение к интернету и попробуйте ещё раз.";
+const FAILED = (status: number) => `Заявку не удалось отправить (ответ ${status}). Попробуйте ещё раз или позвоните нам.`;
 const GENERATED = "data-ct-generated";
 let ids = 0;
 
@@ -169,10 +172,10 @@ async function send(form: HTMLFormElement, options: EnhanceOptions, submitter: H
       | { receipt?: FormReceipt; error?: { message?: string; fieldErrors?: FormFieldError[] } }
       | undefined;
     if (response.ok && answer?.receipt) return succeed(form, options, answer.receipt);
-    let message = answer?.error?.message || `The gateway answered ${response.status} ${response.statusText}`.trim();
-    const retryAfter = response.headers.get("Retry-After");
-    if (response.status === 429 && retryAfter) message += ` (try again in ${retryAfter} s)`;
-    fail(form, { status: response.status, message, fieldErrors: response.status === 400 ? (answer?.error?.fieldErrors ?? []) : [] });
+    // The gateway's message says what to do (and, past the limit, when to try again); without one, ours.
+    const message = answer?.error?.message || FAILED(response.status);
+    const fieldErrors = answer?.error?.fieldErrors ?? [];
+    fail(form, { status: response.status, message, fieldErrors: response.status === 400 || response.status === 403 ? fieldErrors : [] });
   } finally {
     for (const button of buttons) button.disabled = false;
     form.removeAttribute("aria-busy");
