@@ -1,8 +1,7 @@
-import { refusalMessage } from "@calltouch-gateway/contract";
+import { type Language, refusalMessage } from "@calltouch-gateway/contract";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { languageDetector } from "hono/language";
 import { bearerOf, gate, knockOf, leadCors } from "./access";
 import { dropIn } from "./dropin/route";
 import { forms } from "./forms/route";
@@ -16,7 +15,7 @@ import { appRouter } from "./trpc/router";
 
 type AppEnv = {
   Bindings: Env;
-  Variables: { settings: Settings; requestId: string; callerRequestId: string | undefined; language: string };
+  Variables: { settings: Settings; requestId: string; callerRequestId: string | undefined };
 };
 
 const app = new Hono<AppEnv>();
@@ -36,9 +35,6 @@ app.use(async (c, next) => {
   c.header("X-Request-Id", id);
   await next();
 });
-
-// API callers read English unless they ask for Russian; visitors' doors speak Russian whatever they ask.
-app.use(languageDetector({ supportedLanguages: ["en", "ru"], fallbackLanguage: "en", order: ["header"], caches: false }));
 
 const admitAdmin = gate("admin");
 
@@ -67,7 +63,8 @@ app.use("*", async (c, next) => {
   await next();
 });
 
-app.use("*", (c, next) => bodyLimitFor(c.get("settings").maxBodyBytes, c.get("language"))(c, next));
+// API callers read English unless they ask for Russian (Accept-Language); visitors' doors speak Russian.
+app.use("*", (c, next) => bodyLimitFor(c.get("settings").maxBodyBytes, knockOf(c, undefined).language)(c, next));
 // A lead is a visitor's form: its doors read far less than a CRM's call of a thousand deals.
 app.use("/forms/*", (c, next) => bodyLimitFor(c.get("settings").leadMaxBodyBytes, "ru")(c, next));
 app.use("/trpc/leads.submit", (c, next) => bodyLimitFor(c.get("settings").leadMaxBodyBytes, "ru")(c, next));
@@ -119,12 +116,11 @@ function internalError(id: string) {
 
 // Limits are settings, so each middleware is made once per distinct value (and language) rather than per request.
 const bodyLimits = new Map<string, MiddlewareHandler>();
-function bodyLimitFor(maxSize: number, language: string): MiddlewareHandler {
-  const words = language === "ru" ? "ru" : "en";
-  return memo(bodyLimits, `${maxSize}:${words}`, () =>
+function bodyLimitFor(maxSize: number, language: Language): MiddlewareHandler {
+  return memo(bodyLimits, `${maxSize}:${language}`, () =>
     bodyLimit({
       maxSize,
-      onError: (c) => c.json({ error: { message: refusalMessage("body_too_large", words, { max: maxSize }) } }, 413),
+      onError: (c) => c.json({ error: { message: refusalMessage("body_too_large", language, { max: maxSize }) } }, 413),
     }),
   );
 }

@@ -12,7 +12,7 @@ import { accept } from "../services/orders";
 import type { Settings } from "../settings";
 import { calltouchField, fromCalltouch } from "./wire-input";
 
-type DropInEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; language: string } };
+type DropInEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string } };
 
 const schemas = { create: orderCreateInput, update: orderUpdateInput } as const;
 

@@ -15,7 +15,7 @@ import { acceptLead } from "../services/orders";
 import type { Settings } from "../settings";
 import { acceptedPage, invalidPage, refusedPage } from "./pages";
 
-type FormsEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; language: string } };
+type FormsEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string } };
 type FormsContext = Context<FormsEnv>;
 
 const admitLead = gate("lead");

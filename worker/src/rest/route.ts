@@ -17,7 +17,7 @@ import { bearerOf, gate, knockOf, type Scope, type SecretPrincipal } from "../ac
 import { accept, dryRun, type OrderCaller, type OrderFailure, type Outcome, statusOf } from "../services/orders";
 import type { Settings } from "../settings";
 
-type RestEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; language: string; principal: SecretPrincipal } };
+type RestEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; principal: SecretPrincipal } };
 type RestContext = Context<RestEnv>;
 
 /**
