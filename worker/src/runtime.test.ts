@@ -1,8 +1,11 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { TEST_API_KEY } from "../test/constants";
 import app from "./app";
 import { announceRuntime, selfHosting } from "./runtime";
 
+/** /health as an admin sees it: the details the public does not get. */
+const asAdmin = { headers: { authorization: `Bearer ${TEST_API_KEY}` } };
 const LOGS = "Workers Logs (observability): logs are workerd's standard output, e.g. the systemd journal";
 /** The binding scripts/selfhost/workerd-config.mjs gives a self-hosted gateway. */
 const selfHosted = (unavailable: string[]) => ({ ...env, SELF_HOSTED: { runtime: "workerd 1.20261102.1", unavailable } });
@@ -26,7 +29,7 @@ describe("on Cloudflare", () => {
     expect(selfHosting(env)).toBeUndefined();
     expect(warn).not.toHaveBeenCalled();
     expect(info).not.toHaveBeenCalled();
-    expect(await (await app.request("/health", {}, env)).json()).toEqual({ status: "ok" });
+    expect(await (await app.request("/health", asAdmin, env)).json()).toEqual({ status: "ok" });
   });
 });
 
@@ -34,13 +37,15 @@ describe("self-hosted on workerd", () => {
   it("names what wrangler.toml asks for that only Cloudflare has, and Turnstile when a key requires it", async () => {
     const hosted = selfHosted([LOGS]);
 
-    const health = await app.request("/health", {}, hosted);
+    const health = await app.request("/health", asAdmin, hosted);
 
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({
       status: "ok",
       selfHosted: { unavailable: [LOGS, expect.stringMatching(/^Turnstile: .*siteverify.*throttle/)] },
     });
+    // The public learns only that it works.
+    expect(await (await app.request("/health", {}, hosted)).json()).toEqual({ status: "ok" });
   });
 
   it("says so in one log line at start, with the runtime", () => {
@@ -62,7 +67,7 @@ describe("self-hosted on workerd", () => {
 
     announceRuntime(hosted);
 
-    expect(await (await app.request("/health", {}, hosted)).json()).toEqual({ status: "ok", selfHosted: { unavailable: [] } });
+    expect(await (await app.request("/health", asAdmin, hosted)).json()).toEqual({ status: "ok", selfHosted: { unavailable: [] } });
     expect(JSON.parse(info.mock.calls[0]![0] as string)).toMatchObject({
       level: "info",
       message: "self-hosted",
@@ -71,7 +76,7 @@ describe("self-hosted on workerd", () => {
   });
 
   it("names it when misconfigured too", async () => {
-    const health = await app.request("/health", {}, { ...selfHosted([LOGS]), CALLTOUCH_TOKEN: "" });
+    const health = await app.request("/health", asAdmin, { ...selfHosted([LOGS]), CALLTOUCH_TOKEN: "" });
 
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: "misconfigured", selfHosted: { unavailable: [LOGS] } });

@@ -15,8 +15,10 @@ afterAll(() => servers?.stop());
 describe("the gateway self-hosted on workerd", () => {
   gatewayBehaviour(() => servers);
 
-  it("says at start that it is self-hosted, and /health says so too", async () => {
+  it("says at start that it is self-hosted, and /health says so too, to an admin key", async () => {
     expect(servers.gateway.output()).toMatch(/"message":"self-hosted","runtime":"workerd 1\.\d+\.\d+"/);
-    expect(await (await fetch(`${servers.gatewayUrl}/health`)).json()).toEqual({ status: "ok", selfHosted: { unavailable: [] } });
+    const asAdmin = { headers: { authorization: "Bearer dev-key" } };
+    expect(await (await fetch(`${servers.gatewayUrl}/health`, asAdmin)).json()).toEqual({ status: "ok", selfHosted: { unavailable: [] } });
+    expect(await (await fetch(`${servers.gatewayUrl}/health`)).json()).toEqual({ status: "ok" });
   });
 });
