@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { READER_KEY, TEST_API_KEY } from "../test/constants";
+import { FORM_KEY, READER_KEY, TEST_API_KEY } from "../test/constants";
 import app from "./app";
 
 describe("GET /health", () => {
@@ -67,6 +67,16 @@ describe("the edge", () => {
       small,
     );
     expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: { message: "The request body is larger than 1024 bytes" } });
+  });
+
+  it("says the body limit in Russian to a caller that asks, and on visitors' doors to everyone", async () => {
+    const small = { ...env, MAX_BODY_BYTES: "1024" };
+    const big = { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(2048) };
+    const asked = await app.request("/trpc/orders.create", { ...big, headers: { ...big.headers, "accept-language": "ru" } }, small);
+    expect(await asked.json()).toEqual({ error: { message: "Запрос больше 1024 байт" } });
+    const visitor = await app.request(`/forms/${FORM_KEY}`, { ...big, headers: { ...big.headers, "accept-language": "en" } }, small);
+    expect(await visitor.json()).toEqual({ error: { message: "Запрос больше 1024 байт" } });
   });
 
   it("answers an unknown route with 404 JSON", async () => {

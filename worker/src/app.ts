@@ -63,8 +63,13 @@ app.use("*", async (c, next) => {
   await next();
 });
 
-// API callers read English unless they ask for Russian (Accept-Language); visitors' doors speak Russian.
-app.use("*", (c, next) => bodyLimitFor(c.get("settings").maxBodyBytes, knockOf(c, undefined).language)(c, next));
+/** The doors web pages call with public keys: they speak Russian to visitors, whatever they ask for. */
+const visitorsDoor = (path: string) => path.startsWith("/forms/") || path === "/trpc/leads.submit";
+
+// API callers read English unless they ask for Russian (Accept-Language).
+app.use("*", (c, next) =>
+  bodyLimitFor(c.get("settings").maxBodyBytes, visitorsDoor(c.req.path) ? "ru" : knockOf(c, undefined).language)(c, next),
+);
 // A lead is a visitor's form: its doors read far less than a CRM's call of a thousand deals.
 app.use("/forms/*", (c, next) => bodyLimitFor(c.get("settings").leadMaxBodyBytes, "ru")(c, next));
 app.use("/trpc/leads.submit", (c, next) => bodyLimitFor(c.get("settings").leadMaxBodyBytes, "ru")(c, next));
@@ -76,7 +81,6 @@ app.use(
 app.all("/trpc/*", async (c) => {
   const settings = c.get("settings");
   const id = c.get("requestId");
-  const visitors = c.req.path === "/trpc/leads.submit";
   return fetchRequestHandler({
     endpoint: "/trpc",
     req: c.req.raw,
@@ -87,7 +91,7 @@ app.all("/trpc/*", async (c) => {
       env: c.env,
       requestId: id,
       settings,
-      knock: knockOf(c, bearerOf(c.req.header("authorization")), visitors ? "ru" : undefined),
+      knock: knockOf(c, bearerOf(c.req.header("authorization")), visitorsDoor(c.req.path) ? "ru" : undefined),
       idempotencyKey: c.req.header("idempotency-key"),
       resHeaders,
     }),
