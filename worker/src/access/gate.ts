@@ -39,7 +39,7 @@ export interface Refusal {
 }
 
 /** Seconds a caller over a limit is told to wait: the limiters count per minute (`[[ratelimits]]`, period 60). */
-export const RETRY_AFTER_SECONDS = 60;
+const RETRY_AFTER_SECONDS = 60;
 
 /**
  * A refusal of `reason`, worded in `language`.

@@ -5,13 +5,14 @@
  * - `verifyHuman`: Turnstile for the public keys that require it;
  * - `orderOfLead`: the deal a lead becomes;
  * - `leadCors`: the CORS grants of the doors pages may call;
- * - `keyFile`, `findKey`: the `API_KEYS` setting.
+ * - `bearerOf`, `knockOf`: what a Hono door tells the gate.
+ *
+ * The key file's schema (`keys.ts`) is read by the settings.
  */
 export { leadCors } from "./cors";
-export { gate, type Knock, type Need, RETRY_AFTER_SECONDS, type Refusal, refusal } from "./gate";
-export { findKey, type KeyEntry, keyFile, type PublicKey, SCOPES, type Scope, type SecretKey } from "./keys";
+export { gate, type Knock, type Need, type Refusal, refusal } from "./gate";
+export type { Scope } from "./keys";
 export { bearerOf, knockOf } from "./knock";
-export { leadNumber, orderOfLead } from "./lead";
+export { orderOfLead } from "./lead";
 export { allows, type Principal, type PublicPrincipal, type SecretPrincipal } from "./principal";
-export { TURNSTILE_FIELD, verifyHuman } from "./turnstile";
-export { visitorOf } from "./visitor";
+export { verifyHuman } from "./turnstile";

@@ -115,7 +115,6 @@ export const keyFile = z
   });
 
 export type KeyEntry = z.output<typeof keyFile>["keys"][number];
-export type SecretKey = Extract<KeyEntry, { type: "secret" }>;
 export type PublicKey = Extract<KeyEntry, { type: "public" }>;
 
 /**

@@ -17,7 +17,7 @@ interface SiteverifyAnswer {
 }
 
 /** The lead field a Turnstile refusal is about. */
-export const TURNSTILE_FIELD = "turnstileToken";
+const TURNSTILE_FIELD = "turnstileToken";
 
 /**
  * Whether a lead of `key` may pass Turnstile: yes for a key that opted out; otherwise only with a token
