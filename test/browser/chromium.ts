@@ -17,7 +17,9 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`no Chromium at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` (.ci/run does) or set CHROMIUM_PATH`);
+    throw new Error(
+      `no Chromium at ${CHROMIUM_PATH}: \`scripts/run test\` installs it, or run \`sudo apt-get install -y chromium\`, or set CHROMIUM_PATH`,
+    );
   }
   mkdirSync(outputDir, { recursive: true });
   return chromium.launch({
