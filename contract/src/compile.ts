@@ -1,7 +1,10 @@
+import type { CompileSettings } from "./compile-settings";
 import { type DealDate, formatSiteTime, toSiteTime } from "./fields/date";
 import { compileMatching, hasMatchingInput } from "./matching";
 import type { OrderCreate, OrderUpdate } from "./order";
-import type { CalltouchCreateOrder, CalltouchOrderFields, CalltouchTag, CalltouchUpdateOrder, CustomSource } from "./wire";
+import type { CalltouchCreateOrder, CalltouchOrderFields, CalltouchTag, CalltouchUpdateOrder } from "./wire";
+
+export type { CompileSettings } from "./compile-settings";
 
 /**
  * The zone of Calltouch site time when the gateway is not told otherwise.
@@ -17,26 +20,6 @@ export const DEFAULT_TIME_ZONE = "Europe/Moscow";
  * @example compileCreate(order, { timeZone: "Europe/Moscow", defaultStatus: DEFAULT_STATUS }, new Date())
  */
 export const DEFAULT_STATUS = "Новая";
-
-/**
- * What the compiler takes from the gateway's configuration. Everything zone- or account-dependent lives
- * here, never in the schemas, which are the static public contract.
- *
- * @example const settings: CompileSettings = { timeZone: "Europe/Moscow" };
- */
-export interface CompileSettings {
-  /**
-   * The IANA zone of the Calltouch project's site time. Check it with `isValidTimeZone` at startup: an
-   * unknown zone makes the compiler throw a RangeError.
-   */
-  timeZone: string;
-  /** Minutes back from the deal's date that contact matching searches; default 259200 (180 days). */
-  searchDepth?: number;
-  /** The status of a created deal whose caller gave none; default {@link DEFAULT_STATUS}. */
-  defaultStatus?: string;
-  /** The custom source of a deal whose lead is not found; default `офлайн-визит` as source, medium and campaign. */
-  defaultSource?: CustomSource;
-}
 
 /**
  * Compiles a validated order of `orders.create` to Calltouch's create order. `orderDate` is the order's

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import type { CompileSettings } from "./compile";
+import type { CompileSettings } from "./compile-settings";
 import { optionalDate, toSiteTime } from "./fields/date";
 import { emailSet } from "./fields/email";
 import { atMost, boolean, expected, optional } from "./fields/field";

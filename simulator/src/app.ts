@@ -2,10 +2,10 @@ import { type Context, Hono } from "hono";
 import * as z from "zod";
 import { issuesOf } from "./issues";
 import { OUTCOMES } from "./request-log";
-import type { CalltouchState, ReceivedRequest } from "./state";
+import type { ReceivedRequest, SimulatorState } from "./state";
 import { NOT_JSON, parseJson } from "./validate";
 
-type App = { Bindings: { simulator: CalltouchState } };
+type App = { Bindings: { simulator: SimulatorState } };
 
 const CONTROL_ENDPOINTS = [
   "GET /__simulator/requests[?path=&since=&outcome=]",

@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import { errorBody, ordersBody, validationBody } from "./answers";
-import { app } from "./app";
 import { applyConfigPatch, defaultConfig, restoreConfig, type SimulatorConfig } from "./config";
 import { mulberry32, pickFault } from "./faults";
 import type { FieldIssue } from "./issues";
@@ -49,7 +48,7 @@ const KEY = {
  * the rate limiter agree. Each Calltouch request is decided synchronously, from arrival to log entry, so requests
  * that arrive together are still decided one after the other in `seq` order.
  */
-export class CalltouchState extends DurableObject<Env> {
+export class SimulatorState extends DurableObject<Env> {
   private readonly log: RequestLog;
   private readonly book: OrderBook;
   private readonly window = new SlidingWindow();
@@ -60,11 +59,6 @@ export class CalltouchState extends DurableObject<Env> {
     this.log = new RequestLog(ctx.storage.sql);
     this.book = new OrderBook(ctx.storage.sql, () => this.bump(KEY.nextOrderId));
     this.config = restoreConfig(ctx.storage.kv.get(KEY.config), defaultConfig(env));
-  }
-
-  /** Serves the simulator's routes (see `app.ts`) with this instance. */
-  override fetch(request: Request): Response | Promise<Response> {
-    return app.fetch(request, { simulator: this });
   }
 
   /** Plays Calltouch for one request: decides the answer, applies its effects, logs it. */
