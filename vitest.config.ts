@@ -4,6 +4,6 @@ import { defineConfig } from "vitest/config";
 // test/e2e drives the dev servers from Node, and test/browser drives a real Chromium against them.
 export default defineConfig({
   test: {
-    projects: ["contract", "simulator", "worker", "test/workerd", "test/e2e", "test/browser"],
+    projects: ["contract", "simulator", "worker", "test/workerd", "test/tooling", "test/e2e", "test/browser"],
   },
 });
