@@ -10,7 +10,7 @@ const CALLERS = 50;
 const BATCH_SIZE = 100;
 const REQUESTS_PER_SECOND = 5;
 const SETTLE_TIMEOUT_MS = 120_000;
-/** `BATCH_LINGER_MS` of wrangler.toml: a batch that is not full goes once no change joined it for this long. */
+/** `BATCH_LINGER_MS`, its default (worker/src/settings.ts): a batch that is not full goes once no change joined it for this long. */
 const LINGER_MS = 200;
 const orderNumbers = Array.from({ length: ORDERS }, (_, index) => `load-${index}`);
 

@@ -1,4 +1,4 @@
-import { DEFAULT_STATUS, isValidTimeZone, MAX_ORDERS_PER_CALL, MAX_WAIT_MS } from "@calltouch-gateway/contract";
+import { DEFAULT_STATUS, DEFAULT_TIME_ZONE, isValidTimeZone, MAX_ORDERS_PER_CALL, MAX_WAIT_MS } from "@calltouch-gateway/contract";
 import * as z from "zod";
 import { type KeyEntry, keyFile } from "./access/keys";
 import type { CalltouchClientOptions } from "./calltouch/client";
@@ -77,15 +77,20 @@ const required = (name: string, hint: string) =>
 
 const siteTokenVar = /^CALLTOUCH_TOKEN_(\d+)$/;
 
-const envSchema = z.object({
+/**
+ * Every setting the gateway reads, with its default: the one place defaults live. `wrangler.toml` sets none
+ * of them, and the README's configuration table is written from here (`pnpm run docs:settings`, with the
+ * meanings of `settings-doc.ts`).
+ */
+export const settingsSchema = z.object({
   CALLTOUCH_BASE_URL: z.url({ error: "CALLTOUCH_BASE_URL must be an absolute URL" }).default("https://api.calltouch.ru"),
-  CALLTOUCH_SITE_ID: required("CALLTOUCH_SITE_ID", "your Calltouch site id, in wrangler.toml [vars]"),
+  CALLTOUCH_SITE_ID: required("CALLTOUCH_SITE_ID", "your Calltouch site id: `wrangler secret put CALLTOUCH_SITE_ID`"),
   CALLTOUCH_TOKEN: required("CALLTOUCH_TOKEN", "run `wrangler secret put CALLTOUCH_TOKEN`"),
   CALLTOUCH_CRM: z.string().trim().min(1).default("calltouch-gateway"),
   CALLTOUCH_TIME_ZONE: z
     .string()
-    .default("Europe/Moscow")
-    .refine(isValidTimeZone, "CALLTOUCH_TIME_ZONE must be an IANA time zone such as Europe/Moscow"),
+    .default(DEFAULT_TIME_ZONE)
+    .refine(isValidTimeZone, `CALLTOUCH_TIME_ZONE must be an IANA time zone such as ${DEFAULT_TIME_ZONE}`),
   CALLTOUCH_DEFAULT_STATUS: z.string().trim().min(1).default(DEFAULT_STATUS),
   CALLTOUCH_BATCH_SIZE: integer("CALLTOUCH_BATCH_SIZE", 100, 1, 100),
   CALLTOUCH_RPS: integer("CALLTOUCH_RPS", 5, 1, 100),
@@ -138,7 +143,7 @@ export function readSettings(env: object): SettingsResult {
 function parse(env: object): SettingsResult {
   // Wrangler passes an empty string for a var declared without a value; treat it as unset.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
-  const parsed = envSchema.safeParse(present);
+  const parsed = settingsSchema.safeParse(present);
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map(describe) };
   }

@@ -1,0 +1,37 @@
+/**
+ * What each setting of `settings.ts` means, in the order the README's configuration table lists them.
+ * `pnpm run docs:settings` writes that table from these lines and the schema's own names and defaults;
+ * `test/tooling/settings-doc.test.ts` fails when a setting has no line here or the README is stale. Only
+ * the generator imports this file, so none of it ships in the Worker.
+ *
+ * `secret` settings are uploaded as secrets (`wrangler secret put`); `var` ones have
+ * a default and are set, when at all, in `wrangler.toml`'s `[vars]` or `.dev.vars`.
+ */
+export const SETTING_DOCS: Record<string, { kind: "var" | "secret"; meaning: string }> = {
+  CALLTOUCH_SITE_ID: { kind: "secret", meaning: "your Calltouch site id, sent as `SiteId` (not secret, but set with the token)" },
+  CALLTOUCH_TOKEN: { kind: "secret", meaning: "Calltouch API token, sent as `Access-Token` and nowhere else" },
+  API_KEYS: { kind: "secret", meaning: "the keys, as `scripts/run keys` writes them (see Keys and scopes)" },
+  "CALLTOUCH_TOKEN_<site>": { kind: "secret", meaning: "the token of another Calltouch site" },
+  TURNSTILE_SECRET_KEY: { kind: "secret", meaning: "needed when a public key requires Turnstile (the default)" },
+  MAX_ORDERS_PER_CALL: { kind: "var", meaning: "most orders one call may carry (413 beyond)" },
+  CALLTOUCH_BASE_URL: { kind: "var", meaning: "where Calltouch lives (the simulator locally)" },
+  CALLTOUCH_CRM: { kind: "var", meaning: "the `crm` label of create requests" },
+  CALLTOUCH_TIME_ZONE: { kind: "var", meaning: "the zone Calltouch reads dates in" },
+  CALLTOUCH_DEFAULT_STATUS: { kind: "var", meaning: "the status of a created deal whose caller gave none" },
+  CALLTOUCH_BATCH_SIZE: { kind: "var", meaning: "orders per upstream request (1–100)" },
+  CALLTOUCH_RPS: { kind: "var", meaning: "upstream requests per second" },
+  CALLTOUCH_TIMEOUT_MS: { kind: "var", meaning: "how long one upstream request may take" },
+  BATCH_LINGER_MS: { kind: "var", meaning: "how long a batch that is not full waits for another change to join it" },
+  BATCH_LINGER_MAX_MS: { kind: "var", meaning: "the longest a batch waits to fill, from its first change" },
+  CALLTOUCH_RATE_MARGIN_MS: { kind: "var", meaning: "added to Calltouch's one-second window (each request counts from its answer)" },
+  RETRY_BASE_MS: { kind: "var", meaning: "first retry delay; doubles each attempt" },
+  RETRY_MAX_MS: { kind: "var", meaning: "longest delay between attempts" },
+  RETRY_GIVE_UP_MS: { kind: "var", meaning: "how long after acceptance a change is given up (dead)" },
+  WAIT_MAX_MS: { kind: "var", meaning: "the longest a call's `wait` may hold its answer" },
+  DROP_IN_WAIT_MS: { kind: "var", meaning: "how long the Calltouch drop-in holds its answer for Calltouch's ids" },
+  PAUSE_PROBE_MS: { kind: "var", meaning: "how often a paused site tries Calltouch again by itself" },
+  RETENTION_DAYS: { kind: "var", meaning: "how long delivered changes and idempotency keys are kept" },
+  MAX_BODY_BYTES: { kind: "var", meaning: "largest request body read" },
+  LEAD_MAX_BODY_BYTES: { kind: "var", meaning: "largest body of a lead (`/forms/{key}`, `leads.submit`) read" },
+  TURNSTILE_VERIFY_URL: { kind: "var", meaning: "Turnstile's server-side check (the simulator's in tests)" },
+};
