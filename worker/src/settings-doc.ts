@@ -5,7 +5,7 @@
  * the generator imports this file, so none of it ships in the Worker.
  *
  * `secret` settings are uploaded as secrets (`wrangler secret put`); `var` ones have
- * a default and are set, when at all, in `wrangler.toml`'s `[vars]` or `.dev.vars`.
+ * a default and are set, when at all, in `wrangler.toml`'s `[env.<name>.vars]` or `.dev.vars`.
  */
 export const SETTING_DOCS: Record<string, { kind: "var" | "secret"; meaning: string }> = {
   CALLTOUCH_SITE_ID: { kind: "secret", meaning: "your Calltouch site id, sent as `SiteId` (not secret, but set with the token)" },
@@ -33,5 +33,6 @@ export const SETTING_DOCS: Record<string, { kind: "var" | "secret"; meaning: str
   RETENTION_DAYS: { kind: "var", meaning: "how long delivered changes and idempotency keys are kept" },
   MAX_BODY_BYTES: { kind: "var", meaning: "largest request body read" },
   LEAD_MAX_BODY_BYTES: { kind: "var", meaning: "largest body of a lead (`/forms/{key}`, `leads.submit`) read" },
+  OUTBOX_LOCATION_HINT: { kind: "var", meaning: "where each site's outbox is created (a Durable Object location hint): near Calltouch" },
   TURNSTILE_VERIFY_URL: { kind: "var", meaning: "Turnstile's server-side check (the simulator's in tests)" },
 };

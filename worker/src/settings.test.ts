@@ -56,6 +56,15 @@ describe("readSettings", () => {
     expect(orphan.ok ? [] : orphan.problems).toEqual(['API_KEYS: key "b" sends to site 555, which has no token (set CALLTOUCH_TOKEN_555)']);
   });
 
+  it("creates each site's outbox near Calltouch unless told another Durable Object location", () => {
+    const near = readSettings({ ...minimal });
+    expect(near.ok && near.settings.outboxLocation).toBe("eeur");
+    const west = readSettings({ ...minimal, OUTBOX_LOCATION_HINT: "weur" });
+    expect(west.ok && west.settings.outboxLocation).toBe("weur");
+    const nowhere = readSettings({ ...minimal, OUTBOX_LOCATION_HINT: "mars" });
+    expect(nowhere.ok ? [] : nowhere.problems).toEqual([expect.stringMatching(/^OUTBOX_LOCATION_HINT must be one of wnam, .*eeur/)]);
+  });
+
   it("refuses API_KEYS that are not JSON, and ids used twice", () => {
     const notJson = readSettings({ ...minimal, API_KEYS: "{keys:" });
     expect(notJson.ok ? [] : notJson.problems).toEqual(["API_KEYS is not valid JSON"]);

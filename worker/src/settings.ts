@@ -56,6 +56,8 @@ export interface Settings {
   leadMaxBodyBytes: number;
   /** Most orders one call may carry. */
   maxOrdersPerCall: number;
+  /** Where a site's outbox (a Durable Object) is created: near Calltouch, whose every request it waits for. */
+  outboxLocation: DurableObjectLocationHint;
 }
 
 /** One site's Calltouch client settings. */
@@ -76,6 +78,9 @@ const required = (name: string, hint: string) =>
     .min(1, `${name} is not set (${hint})`);
 
 const siteTokenVar = /^CALLTOUCH_TOKEN_(\d+)$/;
+
+/** Cloudflare's location hints for Durable Objects (developers.cloudflare.com/durable-objects/reference/data-location/). */
+const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const satisfies DurableObjectLocationHint[];
 
 /**
  * Every setting the gateway reads, with its default: the one place defaults live. `wrangler.toml` sets none
@@ -112,6 +117,9 @@ export const settingsSchema = z.object({
     .default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
   MAX_BODY_BYTES: integer("MAX_BODY_BYTES", 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   LEAD_MAX_BODY_BYTES: integer("LEAD_MAX_BODY_BYTES", 32 * 1024, 1024, 1024 * 1024),
+  OUTBOX_LOCATION_HINT: z
+    .enum(LOCATION_HINTS, { error: `OUTBOX_LOCATION_HINT must be one of ${LOCATION_HINTS.join(", ")}` })
+    .default("eeur"),
   API_KEYS: required("API_KEYS", "the JSON of `scripts/run keys`, e.g. `wrangler secret put API_KEYS < api-keys.json`")
     .transform((text, ctx) => {
       try {
@@ -188,6 +196,7 @@ function parse(env: object): SettingsResult {
       maxBodyBytes: vars.MAX_BODY_BYTES,
       leadMaxBodyBytes: vars.LEAD_MAX_BODY_BYTES,
       maxOrdersPerCall: vars.MAX_ORDERS_PER_CALL,
+      outboxLocation: vars.OUTBOX_LOCATION_HINT,
     },
   };
 }
@@ -208,7 +217,7 @@ const keysCache = new WeakMap<object, readonly KeyEntry[] | null>();
  */
 export function readKeys(env: object): readonly KeyEntry[] | null {
   return memo(keysCache, env, () => {
-    const parsed = envSchema.shape.API_KEYS.safeParse((env as { API_KEYS?: unknown }).API_KEYS);
+    const parsed = settingsSchema.shape.API_KEYS.safeParse((env as { API_KEYS?: unknown }).API_KEYS);
     return parsed.success ? parsed.data.keys : null;
   });
 }
