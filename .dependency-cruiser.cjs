@@ -58,7 +58,7 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.base.json" },
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)(node_modules|dist)/|[.]d[.]ts$" },
+    exclude: { path: "(^|/)(node_modules|dist)/|[.]d[.]ts$|^worker/public/" },
     // `cloudflare:workers` and the like are the runtime's, resolved by no file.
     builtInModules: { add: ["cloudflare:workers", "cloudflare:test", "cloudflare:sockets"] },
     // Follow package.json "exports", as the bundlers do: the workspace's packages point at their sources there.

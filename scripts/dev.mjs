@@ -1,5 +1,5 @@
 // Starts the gateway and the Calltouch simulator side by side and keeps them running, and serves the
-// website-form example (examples/website-form/ and the freshly built client/dist/calltouch-form.js).
+// website-form example (examples/website-form/, which loads calltouch-form.js from the gateway).
 //
 //   node scripts/dev.mjs [--gateway-port 8787] [--simulator-port 8788] [--examples-port 8080]
 //                        [--vars .dev.vars] [--persist-to .wrangler/state] [--config wrangler.toml]
@@ -17,7 +17,6 @@ import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import concurrently from "concurrently";
-import { browserHelper, buildBrowserHelper } from "../client/scripts/build-browser.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: options } = parseArgs({
@@ -45,7 +44,6 @@ process.env.WRANGLER_SEND_METRICS ??= "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 
 // The example first: a taken port stops us before two wrangler processes start.
-await buildBrowserHelper();
 await serveExamples(Number(options["examples-port"]), Number(options["gateway-port"]));
 
 const wrangler = `wrangler dev --log-level warn --show-interactive-dev-session=false --inspector-port 0`;
@@ -79,17 +77,14 @@ result.then(
 );
 
 /**
- * Serves examples/website-form/ and the helper's builds on `port` of the loopback addresses (IPv4, and
- * IPv6 where the machine has it): static files only, read from disk on each request, so that an edited
- * page shows on reload (the helper is built once, at start).
+ * Serves examples/website-form/ on `port` of the loopback addresses (IPv4, and IPv6 where the machine has
+ * it): static files only, read from disk on each request, so that an edited page shows on reload.
  *
  * @param {number} port
  * @param {number} gatewayPort
  */
 async function serveExamples(port, gatewayPort) {
   const pages = join(root, "examples/website-form");
-  /** @type {Record<string, string>} */
-  const builds = { "/calltouch-form.js": browserHelper.iife, "/calltouch-form.mjs": browserHelper.esm };
   /** @type {Record<string, string>} */
   const types = {
     ".html": "text/html; charset=utf-8",
@@ -116,8 +111,8 @@ async function serveExamples(port, gatewayPort) {
       return send(400, "bad path\n");
     }
     if (pathname.endsWith("/")) pathname += "index.html";
-    const file = builds[pathname] ?? normalize(join(pages, pathname));
-    if (!file.startsWith(pages + sep) && !Object.values(builds).includes(file)) return send(404, "not found\n");
+    const file = normalize(join(pages, pathname));
+    if (!file.startsWith(pages + sep)) return send(404, "not found\n");
     let body;
     try {
       body = await readFile(file);

@@ -4,7 +4,9 @@
 //
 //   node client/scripts/build-browser.mjs      (or: pnpm --filter @calltouch-gateway/client build:browser)
 //
-// scripts/dev.mjs and the browser test import buildBrowserHelper() and build it before serving.
+// scripts/build-assets.mjs (the gateway serves the helper), client/scripts/build-package.mjs and the browser
+// test import buildBrowserHelper().
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -20,11 +22,14 @@ export const browserHelper = {
 };
 
 /**
- * Builds both files (about 20 ms) and answers their paths with their sizes in bytes.
+ * Builds both files (about 20 ms) and answers them. They are written to client/dist/ unless `write` is
+ * false: a caller that serves or hashes them takes the contents instead of a file that another process
+ * may be rewriting at that moment.
  *
- * @returns {Promise<{ path: string; bytes: number }[]>}
+ * @example const { iife } = await buildBrowserHelper({ write: false }); // iife.contents: the <script> file
+ * @returns {Promise<Record<"iife" | "esm", { path: string; contents: Uint8Array }>>}
  */
-export async function buildBrowserHelper() {
+export async function buildBrowserHelper({ write = true } = {}) {
   /** @type {import("esbuild").BuildOptions} */
   const common = {
     entryPoints: [browserHelper.entry],
@@ -34,18 +39,22 @@ export async function buildBrowserHelper() {
     target: "es2018",
     platform: "browser",
     legalComments: "none",
-    metafile: true,
+    write: false,
     logLevel: "warning",
   };
-  const results = await Promise.all([
+  const [iife, esm] = await Promise.all([
     build({ ...common, format: "iife", globalName: "CalltouchForm", outfile: browserHelper.iife }),
     build({ ...common, format: "esm", outfile: browserHelper.esm }),
-  ]);
-  return results.flatMap((result) =>
-    Object.entries(result.metafile?.outputs ?? {}).map(([path, output]) => ({ path, bytes: output.bytes })),
-  );
+  ]).then((results) => results.map((result) => result.outputFiles?.[0]));
+  if (!iife || !esm) throw new Error("esbuild wrote no output for client/src/browser/calltouch-form.ts");
+  if (write) {
+    mkdirSync(browserHelper.dist, { recursive: true });
+    for (const file of [iife, esm]) writeFileSync(file.path, file.contents);
+  }
+  return { iife: { path: iife.path, contents: iife.contents }, esm: { path: esm.path, contents: esm.contents } };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const { path, bytes } of await buildBrowserHelper()) console.log(`${path}  ${(bytes / 1024).toFixed(1)} KB`);
+  for (const { path, contents } of Object.values(await buildBrowserHelper()))
+    console.log(`${path}  ${(contents.byteLength / 1024).toFixed(1)} KB`);
 }

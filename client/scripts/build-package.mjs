@@ -4,6 +4,8 @@
 //                               worker's and the contract's declarations are copied in, so a project
 //                               outside this workspace needs only the client's dependencies
 //   client/dist/calltouch-gateway.mjs   the import tool (build-cli.mjs)
+//   client/dist/calltouch-form.js, .mjs   the website-form helper (build-browser.mjs), for a site that
+//                               serves it itself (the gateway serves it too: README "Website forms")
 //
 //   node client/scripts/build-package.mjs      (or: pnpm --filter @calltouch-gateway/client build)
 //
@@ -13,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { rollup } from "rollup";
 import { dts } from "rollup-plugin-dts";
+import { browserHelper, buildBrowserHelper } from "./build-browser.mjs";
 import { buildCli } from "./build-cli.mjs";
 
 const client = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -23,7 +26,7 @@ const external = [/^@trpc\/(client|server)(\/|$)/];
 /**
  * Builds the package's files and answers their paths.
  *
- * @example const files = await buildPackage(); // [".../dist/index.js", ".../dist/index.d.ts", ".../dist/calltouch-gateway.mjs"]
+ * @example const files = await buildPackage(); // [".../dist/index.js", ".../dist/index.d.ts", ".../dist/calltouch-gateway.mjs", …]
  * @returns {Promise<string[]>}
  */
 export async function buildPackage() {
@@ -60,7 +63,8 @@ export async function buildPackage() {
   await bundle.close();
 
   const cli = await buildCli();
-  return [js, types, cli.path];
+  await buildBrowserHelper();
+  return [js, types, cli.path, browserHelper.iife, browserHelper.esm];
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assets } from "../../scripts/build-assets.mjs";
 import { type DevServers, startDevServers } from "./dev-servers";
 
 const run = promisify(execFile);
@@ -53,12 +54,25 @@ describe("the packed client in a project outside the workspace", () => {
   it("ships its types in one self-contained file, with no path into the workspace", () => {
     const installed = join(project, "node_modules/@calltouch-gateway/client");
     const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
-    expect(Object.keys(manifest.dependencies)).toEqual(["@trpc/client", "@trpc/server"]);
+    // Ranges: an app that already has tRPC 11 keeps one copy of it.
+    expect(manifest.dependencies).toEqual({
+      "@trpc/client": expect.stringMatching(/^\^11\./),
+      "@trpc/server": expect.stringMatching(/^\^11\./),
+    });
     const types = readFileSync(join(installed, "dist/index.d.ts"), "utf8");
     const imports = [...types.matchAll(/from '([^']+)'/g)].map((match) => match[1]);
     expect(new Set(imports)).toEqual(new Set(["@trpc/server", "@trpc/client"]));
     // No other way out of the file: no import types, no references to other declarations.
     expect(types).not.toMatch(/import\(|\/\/\/ <reference/);
+  });
+
+  it("ships the website-form helper byte for byte as the gateway serves it, cached for a year", async () => {
+    const shipped = readFileSync(join(project, "node_modules/@calltouch-gateway/client/dist/calltouch-form.js"));
+    const served = await fetch(`${servers!.gatewayUrl}${assets.formHelper}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(served.headers.get("access-control-allow-origin")).toBe("*");
+    expect(Buffer.from(await served.arrayBuffer()).equals(shipped)).toBe(true);
   });
 
   it("compiles the partner's usage, library declarations checked too", () => {

@@ -1,9 +1,21 @@
 import { Hono } from "hono";
 import { openApiDocument } from "./openapi";
 
-// Scalar renders the reference in the reader's browser; the Worker only serves the document. Pinned, so
-// that a new release of the renderer cannot change the page unnoticed.
-const RENDERER = "https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.76.0";
+// Scalar renders the reference in the reader's browser from a static asset of this Worker (written by
+// scripts/build-assets.mjs from the pinned @scalar/api-reference): no CDN, so the page renders where
+// CDNs are slow or blocked, and offline. test/tooling/assets.test.ts keeps this path true.
+export const RENDERER = "/static/scalar-api-reference-1.76.0.js";
+
+// Nothing on the page may reach elsewhere: no web fonts, no telemetry, and none of Scalar's hosted services
+// (its AI agent, MCP, the developer tools that share or deploy the document, the "open in client" button).
+const configuration = JSON.stringify({
+  withDefaultFonts: false,
+  telemetry: false,
+  hideClientButton: true,
+  showDeveloperTools: "never",
+  agent: { disabled: true },
+  mcp: { disabled: true },
+});
 
 // The page says what it is and links the document before the script runs, so a reader whose browser
 // cannot load the renderer (offline, a strict proxy) still knows where the API is described.
@@ -23,7 +35,7 @@ const page = `<!doctype html>
 <h1>calltouch-gateway REST API reference</h1>
 <p>Loading the reference renderer… If nothing appears, the renderer could not load; the API is described by the OpenAPI 3.1 document at <a href="/openapi.json">/openapi.json</a>.</p>
 </div>
-<script id="api-reference" data-url="/openapi.json"></script>
+<script id="api-reference" data-url="/openapi.json" data-configuration='${configuration}'></script>
 <script src="${RENDERER}" onload="document.getElementById('fallback').remove()"></script>
 </body>
 </html>
