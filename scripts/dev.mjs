@@ -38,8 +38,10 @@ if (!existsSync(vars) && options.vars === ".dev.vars") {
   console.log("[dev] created .dev.vars from .dev.vars.example");
 }
 
-// No telemetry prompt or upload from a development loop.
+// No telemetry prompt or upload from a development loop, and no update check at each start (the version
+// is pinned): the tests start these servers, and no test may reach the network.
 process.env.WRANGLER_SEND_METRICS ??= "false";
+process.env.WRANGLER_HIDE_BANNER ??= "true";
 // The Request.cf placeholder is enough locally; fetching the real one needs a network we may not have.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 

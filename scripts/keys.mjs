@@ -8,7 +8,7 @@
 //   scripts/run keys list
 //   scripts/run keys revoke <id>
 //
-// Every command takes --file <path>. After a change: `npx wrangler secret put API_KEYS < api-keys.json`.
+// Every command takes --file <path>. After a change: `scripts/run deploy --env <name> --keys`.
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -69,7 +69,7 @@ function load() {
 function save(data) {
   writeFileSync(values.file, `${JSON.stringify(data, null, 2)}\n`);
   console.error(`\nSaved ${values.file}. Put it in place:`);
-  console.error(`  production: npx wrangler secret put API_KEYS < ${values.file}`);
+  console.error(`  deployed:   scripts/run deploy --env production --keys   (uploads ${values.file} with the code)`);
   console.error(`  locally:    API_KEYS=${JSON.stringify(data)}   (one line in .dev.vars)`);
 }
 

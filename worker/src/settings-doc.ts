@@ -4,11 +4,11 @@
  * `test/tooling/settings-doc.test.ts` fails when a setting has no line here or the README is stale. Only
  * the generator imports this file, so none of it ships in the Worker.
  *
- * `secret` settings are uploaded as secrets (`wrangler secret put`); `var` ones have
+ * `secret` settings are uploaded as secrets (`scripts/run deploy`, `wrangler secret put`); `var` ones have
  * a default and are set, when at all, in `wrangler.toml`'s `[env.<name>.vars]` or `.dev.vars`.
  */
 export const SETTING_DOCS: Record<string, { kind: "var" | "secret"; meaning: string }> = {
-  CALLTOUCH_SITE_ID: { kind: "secret", meaning: "your Calltouch site id, sent as `SiteId` (not secret, but set with the token)" },
+  CALLTOUCH_SITE_ID: { kind: "secret", meaning: "your Calltouch site id, sent as `SiteId` (not secret, but uploaded with the token)" },
   CALLTOUCH_TOKEN: { kind: "secret", meaning: "Calltouch API token, sent as `Access-Token` and nowhere else" },
   API_KEYS: { kind: "secret", meaning: "the keys, as `scripts/run keys` writes them (see Keys and scopes)" },
   "CALLTOUCH_TOKEN_<site>": { kind: "secret", meaning: "the token of another Calltouch site" },

@@ -89,8 +89,8 @@ const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "af
  */
 export const settingsSchema = z.object({
   CALLTOUCH_BASE_URL: z.url({ error: "CALLTOUCH_BASE_URL must be an absolute URL" }).default("https://api.calltouch.ru"),
-  CALLTOUCH_SITE_ID: required("CALLTOUCH_SITE_ID", "your Calltouch site id: `wrangler secret put CALLTOUCH_SITE_ID`"),
-  CALLTOUCH_TOKEN: required("CALLTOUCH_TOKEN", "run `wrangler secret put CALLTOUCH_TOKEN`"),
+  CALLTOUCH_SITE_ID: required("CALLTOUCH_SITE_ID", "your Calltouch site id: `scripts/run deploy` uploads it"),
+  CALLTOUCH_TOKEN: required("CALLTOUCH_TOKEN", "`scripts/run deploy` uploads it, or `wrangler secret put CALLTOUCH_TOKEN`"),
   CALLTOUCH_CRM: z.string().trim().min(1).default("calltouch-gateway"),
   CALLTOUCH_TIME_ZONE: z
     .string()
@@ -120,7 +120,7 @@ export const settingsSchema = z.object({
   OUTBOX_LOCATION_HINT: z
     .enum(LOCATION_HINTS, { error: `OUTBOX_LOCATION_HINT must be one of ${LOCATION_HINTS.join(", ")}` })
     .default("eeur"),
-  API_KEYS: required("API_KEYS", "the JSON of `scripts/run keys`, e.g. `wrangler secret put API_KEYS < api-keys.json`")
+  API_KEYS: required("API_KEYS", "the JSON of `scripts/run keys`: `scripts/run deploy --keys` uploads api-keys.json")
     .transform((text, ctx) => {
       try {
         return JSON.parse(text) as unknown;
