@@ -5,7 +5,7 @@
 //   node scripts/form-snippet.mjs           (or: pnpm run docs:form-snippet)  rewrites both tags
 //   node scripts/form-snippet.mjs --check   exits 1 when a tag is not the current one
 //
-// test/tooling/form-snippet.test.ts runs the check in the test suite.
+// test/tooling/assets.test.ts runs the check in the test suite.
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -1,7 +1,7 @@
 import type { OrderCreateInput } from "./order";
 
 /**
- * The example deal of the customer's memo (`shared/spec/calltouch-deals-memo.txt`) as a caller writes it.
+ * The example deal of the customer's integration memo (docs/calltouch-api.md) as a caller writes it.
  * Compiled with `crm` and zone `Europe/Moscow`, it gives the memo's request body; the README and tests
  * across the repository reuse it.
  *

@@ -1,6 +1,6 @@
 /**
  * Calltouch's wire JSON for deals (`/lead-service/v1/api/client-order/create` and `/update`), as described
- * in `shared/spec/calltouch-api.md`. Dates are site time `dd-MM-yyyy HH:mm:ss`, money is `"1000.00"`,
+ * in `docs/calltouch-api.md`. Dates are site time `dd-MM-yyyy HH:mm:ss`, money is `"1000.00"`,
  * phones are digits with the country code. These types describe what the gateway sends; the compiler
  * never puts a key with an empty or `undefined` value into them.
  */

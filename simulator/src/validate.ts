@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { type FieldIssue, issuesOf, type UnknownKeyAdvice } from "./issues";
 
-// Schemas follow the upstream spec, calltouch-api.md. Objects are strict on purpose: the gateway must send only
+// Schemas follow the upstream notes, docs/calltouch-api.md. Objects are strict on purpose: the gateway must send only
 // Calltouch's fields, and a key from the other method's shape is exactly the bug this simulator exists to catch.
 
 const DATE_FORMAT = /^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})$/;
