@@ -1,22 +1,36 @@
 // The import tool's pieces that need no gateway: reading CSV and JSON Lines with their line numbers,
 // the column mapping, and validation by the contract's own schema. test/e2e/import.test.ts drives the
 // whole tool against the dev servers.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { buildCli, cli } from "../../client/scripts/build-cli.mjs";
 import { parseImportArgs, UsageError } from "../../client/src/cli/args";
 import { loadMapping, mapRow, resolveMapping } from "../../client/src/cli/mapping";
-import { readRows, type SourceRow } from "../../client/src/cli/read";
+import { detectDialect, readRows, type SourceRow } from "../../client/src/cli/read";
 import { checkRow, rowKey } from "../../client/src/cli/validate";
 
 const dir = mkdtempSync(join(tmpdir(), "calltouch-gateway-import-unit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function file(name: string, text: string): string {
+function file(name: string, text: string | Uint8Array): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
+}
+
+/** Windows-1251 bytes of `text`, as 1C and a Russian Excel write them (the table is the decoder's own, reversed). */
+const cp1251Bytes = new Map(
+  [...new TextDecoder("windows-1251").decode(Uint8Array.from({ length: 256 }, (_, byte) => byte))].map((char, byte) => [char, byte]),
+);
+function cp1251(text: string): Uint8Array {
+  return Uint8Array.from([...text], (char) => {
+    const byte = cp1251Bytes.get(char);
+    if (byte === undefined) throw new Error(`${char} has no Windows-1251 byte`);
+    return byte;
+  });
 }
 
 async function all(rows: AsyncIterable<SourceRow>): Promise<SourceRow[]> {
@@ -43,6 +57,77 @@ describe("readRows", () => {
       [3, "expected a JSON object (one order per line)"],
       [4, "not valid JSON"],
     ]);
+  });
+});
+
+describe("files as 1C and Excel write them", () => {
+  const oneC = cp1251(
+    'Номер;Дата;Сумма;Телефон;Комментарий\r\n1;19.07.2021;1000,50;+7 (915) 777-11-22;"Звонок; перезвонить"\r\n2;20.07.2021;500;8 916 555-44-33;Ёлка №5\r\n',
+  );
+
+  it("finds Windows-1251 and ; in a 1C export (CRLF, no BOM), and reads its Cyrillic intact", async () => {
+    const path = file("1c.csv", oneC);
+    const dialect = await detectDialect(path, {});
+    expect(dialect).toEqual({ encoding: "windows-1251", delimiter: ";" });
+    expect(await all(readRows(path, "csv", dialect))).toEqual([
+      {
+        line: 2,
+        values: { Номер: "1", Дата: "19.07.2021", Сумма: "1000,50", Телефон: "+7 (915) 777-11-22", Комментарий: "Звонок; перезвонить" },
+      },
+      { line: 3, values: { Номер: "2", Дата: "20.07.2021", Сумма: "500", Телефон: "8 916 555-44-33", Комментарий: "Ёлка №5" } },
+    ]);
+  });
+
+  it("finds UTF-8 and ; in Excel's \"CSV UTF-8\" (a BOM), whatever commas the header's names hold", async () => {
+    const path = file("excel.csv", "\uFEFFID;Сумма, руб.;Телефон\r\n42;1 000,00;79157771122\r\n");
+    const dialect = await detectDialect(path, {});
+    expect(dialect).toEqual({ encoding: "utf-8", delimiter: ";" });
+    expect(await all(readRows(path, "csv", dialect))).toEqual([
+      { line: 2, values: { ID: "42", "Сумма, руб.": "1 000,00", Телефон: "79157771122" } },
+    ]);
+  });
+
+  it("keeps UTF-8 when the sample ends inside a character, and finds , and tabs too", async () => {
+    // The header, then rows of two-byte letters, so that the 64 KiB sample ends in the middle of one.
+    const long = `номер,имя\n${"1,Ж\n".repeat(20_000)}`;
+    expect(Buffer.from(long)[64 * 1024 - 1]).toBe(0xd0); // the first byte of a "Ж"
+    expect(await detectDialect(file("long.csv", long), {})).toEqual({ encoding: "utf-8", delimiter: "," });
+    expect(await detectDialect(file("tabs.tsv", "id\tимя\tтелефон\n1\tАнна\t79157771122\n"), {})).toEqual({
+      encoding: "utf-8",
+      delimiter: "\t",
+    });
+  });
+
+  it("takes the encoding and the delimiter the command line forces", async () => {
+    const path = file("forced.csv", cp1251("Номер;Сумма\r\n1;500\r\n"));
+    expect(await detectDialect(path, { encoding: "utf-8", delimiter: "," })).toEqual({ encoding: "utf-8", delimiter: "," });
+    expect(await all(readRows(path, "csv", { encoding: "windows-1251", delimiter: "," }))).toEqual([
+      { line: 2, values: { "Номер;Сумма": "1;500" } },
+    ]);
+    const options = (...extra: string[]) => parseImportArgs(["import", "d.csv", "--url", "http://x", "--key", "k", ...extra], {});
+    expect(options("--encoding", "CP1251", "--delimiter", "tab")).toMatchObject({ encoding: "windows-1251", delimiter: "\t" });
+    expect(options()).toMatchObject({ encoding: undefined, delimiter: undefined });
+    expect(() => options("--encoding", "koi8-r")).toThrow(/--encoding is utf-8 or windows-1251, not "koi8-r"/);
+    expect(() => options("--delimiter", ";;")).toThrow(UsageError);
+  });
+
+  it("imports a 1C export by its Cyrillic column names, saying what it found, and judges every row", async () => {
+    const path = file("1c-import.csv", oneC);
+    await buildCli();
+    const maps = ["Номер=orderNumber", "Телефон=phones", "Сумма=revenue", "Дата=", "Комментарий=comment"].flatMap((pair) => [
+      "--map",
+      pair,
+    ]);
+    const run = spawnSync(process.execPath, [cli.out, "import", path, "--url", "http://127.0.0.1:9", "--no-progress", ...maps], {
+      env: { ...process.env, CALLTOUCH_GATEWAY_KEY: "k" },
+      encoding: "utf8",
+    });
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`reading ${path} as windows-1251, delimiter ";" (encoding and delimiter found in the file)`);
+    // "1000,50" is a Russian decimal comma, which the contract refuses by name; nothing is sent.
+    expect(run.stderr).toMatch(/line 2: revenue: /);
+    expect(run.stdout).toContain("read 2 rows (lines 2–3): 1 invalid, 1 valid");
   });
 });
 

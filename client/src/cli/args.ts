@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { MAX_ORDERS_PER_CALL } from "@calltouch-gateway/contract";
+import { ENCODINGS, type Encoding } from "./read";
 
 /** What one `calltouch-gateway import` run was asked to do, after the command line was checked. */
 export interface ImportOptions {
@@ -17,7 +18,9 @@ export interface ImportOptions {
   state: string;
   restart: boolean;
   receipts: string | undefined;
-  delimiter: string;
+  /** Forced by the command line; otherwise found in the file (`detectDialect`). */
+  delimiter: string | undefined;
+  encoding: Encoding | undefined;
   progress: boolean;
 }
 
@@ -39,7 +42,10 @@ Options:
   --key <key>             a secret API key with orders:write; defaults to $CALLTOUCH_GATEWAY_KEY
                           (prefer the variable: a key on the command line stays in shell history)
   --format csv|jsonl      default: from the extension (.jsonl/.ndjson: JSON Lines, otherwise CSV)
-  --delimiter <char>      CSV field delimiter (default ","); the first CSV line names the columns
+  --delimiter <char>      CSV field delimiter, or "tab"; by default the one that splits the header
+                          (the first line, which names the columns) most: "," ";" tab or "|"
+  --encoding <name>       utf-8 or windows-1251 (cp1251); by default utf-8 when the file is valid
+                          UTF-8 (a BOM or not), windows-1251 otherwise, as 1C and Excel write it
   --mapping <file.json>   column → field, e.g. {"Сделка": "orderNumber", "Сумма": "revenue",
                           "Телефон": "phones", "Заметки": null}   (null: ignore the column)
   --map <column=field>    the same, repeatable, applied after --mapping; "--map Notes=" ignores Notes
@@ -114,7 +120,12 @@ export function parseImportArgs(argv: readonly string[], env: Readonly<Record<st
   if (!Number.isInteger(batch) || batch < 1 || batch > MAX_ORDERS_PER_CALL) {
     throw new UsageError(`--batch is a whole number from 1 to ${MAX_ORDERS_PER_CALL}, not "${values.batch}"`);
   }
-  if (values.delimiter.length !== 1) throw new UsageError(`--delimiter is one character, not "${values.delimiter}"`);
+  const delimiter = values.delimiter === "tab" ? "\t" : values.delimiter;
+  if (delimiter !== undefined && delimiter.length !== 1) throw new UsageError(`--delimiter is one character or "tab", not "${delimiter}"`);
+  const encoding = values.encoding === undefined ? undefined : ENCODING_NAMES[values.encoding.toLowerCase()];
+  if (values.encoding !== undefined && encoding === undefined) {
+    throw new UsageError(`--encoding is ${ENCODINGS.join(" or ")}, not "${values.encoding}"`);
+  }
   return {
     file,
     format,
@@ -129,10 +140,20 @@ export function parseImportArgs(argv: readonly string[], env: Readonly<Record<st
     state: values.state ?? `${file}.import-state.json`,
     restart: values.restart,
     receipts: values.receipts,
-    delimiter: values.delimiter,
+    delimiter,
+    encoding,
     progress: values.progress && !values["no-progress"],
   };
 }
+
+/** The names `--encoding` takes for each encoding. */
+const ENCODING_NAMES: Record<string, Encoding> = {
+  "utf-8": "utf-8",
+  utf8: "utf-8",
+  "windows-1251": "windows-1251",
+  cp1251: "windows-1251",
+  win1251: "windows-1251",
+};
 
 /** Node's own parser with the import command's options; throws on an unknown or malformed option. */
 function parseImportArgv(argv: readonly string[]) {
@@ -143,7 +164,8 @@ function parseImportArgv(argv: readonly string[]) {
       url: { type: "string" },
       key: { type: "string" },
       format: { type: "string" },
-      delimiter: { type: "string", default: "," },
+      delimiter: { type: "string" },
+      encoding: { type: "string" },
       mapping: { type: "string" },
       map: { type: "string", multiple: true, default: [] },
       "ignore-unmapped": { type: "boolean", default: false },

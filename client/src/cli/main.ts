@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { HELP, type ImportOptions, parseImportArgs, UsageError } from "./args";
 import { loadMapping, type Mapping, resolveMapping } from "./mapping";
 import { createProgress } from "./progress";
-import { readRows, SourceError } from "./read";
+import { type Dialect, detectDialect, readRows, SourceError } from "./read";
 import { type CallOutcome, createSender, FatalSendError } from "./send";
 import { clearState, fileDigest, type ImportState, loadState, saveState } from "./state";
 import { type CheckedRow, checkRow } from "./validate";
@@ -43,13 +43,15 @@ type Valid = Extract<CheckedRow, { ok: true }>;
 
 async function runImport(options: ImportOptions, io: Io): Promise<number> {
   if (!existsSync(options.file) || !statSync(options.file).isFile()) throw new UsageError(`no file ${options.file}`);
-  const mapping = resolveMapping(await columnsOf(options), loadMapping(options.mappingFile, options.map), options.kind, {
+  const dialect = await detectDialect(options.file, { encoding: options.encoding, delimiter: options.delimiter });
+  io.stderr.write(`reading ${options.file} as ${describeDialect(options, dialect)}\n`);
+  const mapping = resolveMapping(await columnsOf(options, dialect), loadMapping(options.mappingFile, options.map), options.kind, {
     ignoreUnmapped: options.ignoreUnmapped,
     // A CSV's header is one promise for every row; JSON Lines keys vary by row, and a stray one (a typo
     // such as "revenu") is that row's error, reported by line with the schema's "did you mean".
     unmappedAreRowErrors: options.format === "jsonl",
   });
-  const rows = () => checkedRows(options, mapping);
+  const rows = () => checkedRows(options, dialect, mapping);
 
   // Pass 1: judge every row before anything is sent.
   let read = 0;
@@ -210,19 +212,25 @@ async function runImport(options: ImportOptions, io: Io): Promise<number> {
   return invalid.length > 0 || refused.length > 0 ? 1 : 0;
 }
 
-async function* checkedRows(options: ImportOptions, mapping: Mapping): AsyncGenerator<CheckedRow> {
-  for await (const row of readRows(options.file, options.format, options.delimiter))
-    yield checkRow(row, mapping, options.kind, options.file);
+async function* checkedRows(options: ImportOptions, dialect: Dialect, mapping: Mapping): AsyncGenerator<CheckedRow> {
+  for await (const row of readRows(options.file, options.format, dialect)) yield checkRow(row, mapping, options.kind, options.file);
 }
 
 /** The columns a mapping must cover: the CSV header, or every key that any JSON Lines object has. */
-async function columnsOf(options: ImportOptions): Promise<string[]> {
+async function columnsOf(options: ImportOptions, dialect: Dialect): Promise<string[]> {
   const columns = new Set<string>();
-  for await (const row of readRows(options.file, options.format, options.delimiter)) {
+  for await (const row of readRows(options.file, options.format, dialect)) {
     for (const key of Object.keys(row.values)) columns.add(key);
     if (options.format === "csv") break;
   }
   return [...columns];
+}
+
+/** What the run reads the file as, and which of it was found rather than given: `windows-1251, delimiter ";" (found)`. */
+function describeDialect(options: ImportOptions, dialect: Dialect): string {
+  const found = [options.encoding ? "" : "encoding", options.format === "csv" && !options.delimiter ? "delimiter" : ""].filter(Boolean);
+  const delimiter = options.format === "csv" ? `, delimiter ${dialect.delimiter === "\t" ? "tab" : JSON.stringify(dialect.delimiter)}` : "";
+  return `${dialect.encoding}${delimiter}${found.length > 0 ? ` (${found.join(" and ")} found in the file)` : ""}`;
 }
 
 /** The receipts file, cut to `keepBytes` (what the state vouches for) and appended to line by line. */
