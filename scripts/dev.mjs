@@ -69,14 +69,48 @@ const { result } = concurrently(
   { killOthersOn: ["failure", "success"], prefixColors: ["magenta", "cyan"] },
 );
 
-console.log(`[dev] gateway   http://localhost:${options["gateway-port"]}  (API key: dev-key)`);
-console.log(`[dev] simulator ${simulatorUrl}/__simulator/requests`);
-console.log(`[dev] examples  http://localhost:${options["examples-port"]}/  (website form, public key pk_dev_website_form)`);
-
 result.then(
   () => process.exit(0),
   () => process.exit(1),
 );
+
+const gatewayUrl = `http://localhost:${options["gateway-port"]}`;
+console.log(`[dev] examples  http://localhost:${options["examples-port"]}/  (website form, public key pk_dev_website_form)`);
+await announceWhenUp([
+  { name: "simulator", url: `${simulatorUrl}/__simulator/stats`, line: `[dev] simulator ${simulatorUrl}/__simulator/requests` },
+  { name: "gateway", url: `${gatewayUrl}/health`, line: `[dev] gateway   ${gatewayUrl}  (API key: dev-key)` },
+]);
+
+/**
+ * Says which Workers are still starting every 5 s (a first start bundles both and may take a minute on a
+ * busy machine), and each one's address once it answers: any HTTP answer, since a misconfigured gateway
+ * answers its /health with 503 and the reason.
+ *
+ * @param {{ name: string; url: string; line: string }[]} servers
+ */
+async function announceWhenUp(servers) {
+  const started = Date.now();
+  let said = started;
+  const waiting = new Set(servers);
+  while (waiting.size > 0) {
+    for (const server of [...waiting]) {
+      const answered = await fetch(server.url, { signal: AbortSignal.timeout(2000) }).then(
+        () => true,
+        () => false,
+      );
+      if (!answered) continue;
+      waiting.delete(server);
+      console.log(`${server.line}  (up in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    }
+    if (waiting.size > 0 && Date.now() - said >= 5000) {
+      said = Date.now();
+      const names = [...waiting].map((server) => server.name).join(" and ");
+      console.log(`[dev] starting ${names}: ${Math.round((said - started) / 1000)} s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  console.log("[dev] ready");
+}
 
 /**
  * Serves examples/website-form/ on `port` of the loopback addresses (IPv4, and IPv6 where the machine has

@@ -4,6 +4,7 @@ import type { CalltouchCreateOrder, DeliveryStats, OrderCreateInput, Receipt } f
 // The contract's limits module imports nothing, so Node loads it as it is (its index would not load: its
 // imports have no file extensions).
 import { MAX_ORDERS_PER_CALL } from "../../contract/src/limits.ts";
+import { note } from "./progress.ts";
 
 export type { DeliveryStats };
 
@@ -100,6 +101,7 @@ export async function ingest(gatewayUrl: string, orders: readonly OrderCreateInp
     const call = orders.slice(start, start + MAX_ORDERS_PER_CALL);
     const { receipts } = await mutate<{ receipts: Receipt[] }>(gatewayUrl, "orders.create", call);
     if (receipts.length !== call.length) throw new Error(`orders.create answered ${receipts.length} receipts for ${call.length} orders`);
+    note(`${start + call.length} of ${orders.length} deals accepted`);
   }
 }
 
@@ -131,6 +133,7 @@ export async function settled(gatewayUrl: string, timeoutMs: number, everyMs = 2
   for (;;) {
     const stats = await query<DeliveryStats>(gatewayUrl, "deliveries.stats");
     if (stats.queued === 0 && stats.inFlight === 0) return stats;
+    note(`${stats.delivered} delivered, ${stats.queued + stats.inFlight} on their way, ${stats.dead} dead`);
     if (Date.now() > deadline) throw new Error(`the outbox did not settle in ${timeoutMs} ms: ${JSON.stringify(stats)}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }

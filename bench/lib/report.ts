@@ -1,4 +1,6 @@
 // What every benchmark prints: a small aligned table, then its target and PASS or FAIL.
+// Importing it also starts the heartbeat of ./progress.ts (a line on stderr every 5 s).
+import "./progress.ts";
 
 /**
  * Prints `rows` as a table whose first row is the header: the first column aligned left, the others right
