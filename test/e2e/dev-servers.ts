@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 export interface DevServers {
   gatewayUrl: string;
   simulatorUrl: string;
-  /** The website-form example (examples/website-form/ and calltouch-form.js), ending in `/`. */
+  /** The website-form example (examples/website-form/, which loads calltouch-form.js from the gateway), ending in `/`. */
   examplesUrl: string;
   /** The Workers' local state (`--persist-to`): `gateway/` and `simulator/` under it; `stop()` removes it. */
   stateDir: string;
