@@ -6,7 +6,7 @@
 //                        [--host 127.0.0.1] [--config wrangler.toml] [--env <wrangler environment>]
 //
 // Settings and secrets have the names of .dev.vars: from --env-file and the process environment (see
-// selfhost/environment.mjs), with wrangler.toml's [vars] as defaults. One process per data directory: a
+// selfhost/environment.mjs); what neither sets keeps its default (the Worker's own settings schema). One process per data directory: a
 // second one on the same directory is refused (selfhost/lock.mjs). It listens on 127.0.0.1 unless --host
 // says otherwise: put a TLS proxy in front (README, "Self-hosting"). `<data>/build/` holds what workerd
 // runs, rewritten at each start.

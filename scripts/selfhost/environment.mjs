@@ -1,6 +1,6 @@
 // The settings and secrets a self-hosted Worker gets, under the names it has on Cloudflare and in
 // .dev.vars. They come from an env file (the format of .dev.vars) and from the process environment, which
-// wins; wrangler.toml's [vars] hold the defaults. The process environment is a shell's or systemd's, full of
+// wins; what neither sets keeps its default (the gateway's settings schema, or wrangler.toml's [vars]). The process environment is a shell's or systemd's, full of
 // names that are not the Worker's (PATH, HOME, …), so only the names the project declares are taken from it:
 // wrangler.toml's [vars] and `secrets.required`, and the names of .dev.vars.example beside wrangler.toml
 // (which `wrangler types` reads for the Env type). Any other setting, such as another site's

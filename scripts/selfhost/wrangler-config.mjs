@@ -58,6 +58,7 @@ const CLOUDFLARE_ONLY = {
   tail_consumers: "Tail Workers: logs are workerd's standard output",
   placement: "placement (Smart Placement or a location hint): the Worker runs where the server is",
   limits: "CPU limits: workerd enforces none",
+  assets: "static assets (worker/public/: /docs' renderer and the website-form helper): not served self-hosted yet",
 };
 
 /** Keys of wrangler.toml that self-hosting turns into workerd configuration. */

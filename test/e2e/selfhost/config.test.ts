@@ -43,7 +43,7 @@ const minimal = `name = "w"\nmain = "src/index.ts"\ncompatibility_date = "2026-1
 
 describe.each([
   { worker: "the gateway", toml: "wrangler.toml", types: "worker/worker-configuration.d.ts" },
-  { worker: "the simulator", toml: "simulator/wrangler.toml", types: "simulator/src/worker-configuration.d.ts" },
+  { worker: "the simulator", toml: "simulator/wrangler.toml", types: "simulator/worker-configuration.d.ts" },
 ])("the workerd configuration of $worker", ({ toml, types }) => {
   const path = join(root, toml);
   const text = readFileSync(path, "utf8");
