@@ -1,6 +1,7 @@
 // Runs the gateway on one server of your own with workerd, Cloudflare's open-source runtime, so that the
-// deals' personal data stays on that server: the bundle `wrangler deploy` ships, a workerd configuration
-// made from wrangler.toml at each start, the Durable Objects' SQLite files in the data directory.
+// deals' personal data stays on that server: the bundle and the static assets `wrangler deploy` ships, a
+// workerd configuration made from wrangler.toml at each start, the Durable Objects' SQLite files in the
+// data directory.
 //
 //   scripts/run selfhost --port 8790 --data /var/lib/calltouch-gateway [--env-file /etc/calltouch-gateway/env]
 //                        [--host 127.0.0.1] [--config wrangler.toml] [--env <wrangler environment>]
@@ -20,6 +21,7 @@ import { parseArgs } from "node:util";
 import { capnpConfig } from "./selfhost/capnp-text.mjs";
 import { workerSettings } from "./selfhost/environment.mjs";
 import { lockDataDirectory } from "./selfhost/lock.mjs";
+import { snapshotAssets } from "./selfhost/static-assets.mjs";
 import { localUpstreams, workerdConfig } from "./selfhost/workerd-config.mjs";
 import { readWranglerConfig } from "./selfhost/wrangler-config.mjs";
 
@@ -69,9 +71,11 @@ async function main() {
   const build = join(data, "build");
   rmSync(build, { recursive: true, force: true });
   mkdirSync(build, { recursive: true });
+  // wrangler runs wrangler.toml's [build] command first, which writes the static assets.
   await withProgress("building the Worker bundle (wrangler deploy --dry-run)", buildBundle(join(build, "bundle")));
   const modules = bundleModules(join(build, "bundle"), worker.main);
   say(`bundle: ${modules.map(({ name, path }) => `${name} (${kib(statSync(join(build, path)).size)})`).join(", ")}`);
+  const assets = worker.assets && prepareAssets(worker.assets, build);
 
   const storage = join(data, "durable-objects");
   mkdirSync(storage, { recursive: true });
@@ -86,6 +90,7 @@ async function main() {
     storage,
     rateLimitModule: "rate-limit.mjs",
     workerdVersion: workerd.version,
+    assets,
   });
   writeFileSync(configFile, capnpConfig(config));
   say(`workerd configuration: ${configFile}`);
@@ -175,6 +180,24 @@ function listening(control) {
       if (message.event === "listen" && message.socket === "http") resolve("listening");
     });
   });
+}
+
+/**
+ * Snapshots the static assets into `<build>/assets` and puts the router beside the configuration.
+ * @param {import("./selfhost/wrangler-config.mjs").StaticAssets} assets
+ * @param {string} build
+ * @returns {import("./selfhost/workerd-config.mjs").Assets}
+ */
+function prepareAssets({ directory, htmlHandling }, build) {
+  const from = resolve(dirname(configPath), directory);
+  const snapshot = snapshotAssets({ from, to: join(build, "assets"), htmlHandling });
+  copyFileSync(join(root, "scripts/selfhost/assets-router.mjs"), join(build, "assets-router.mjs"));
+  const [files, rules] = [Object.keys(snapshot.manifest).length, snapshot.headers.length];
+  say(
+    `static assets: ${files} file${files === 1 ? "" : "s"} (${kib(snapshot.bytes)}) from ${from}, served before the Worker, with ${rules} rule${rules === 1 ? "" : "s"} of _headers`,
+  );
+  for (const { line, message } of snapshot.problems) say(`${join(from, "_headers")}:${line}: ${message}; skipped, as Cloudflare skips it`);
+  return { directory: join(build, "assets"), manifest: snapshot.manifest, headers: snapshot.headers, routerModule: "assets-router.mjs" };
 }
 
 /** Says where each setting comes from, by name only: values may be secrets. */

@@ -1,8 +1,9 @@
 // The workerd configuration of a self-hosted Worker, made from what wrangler.toml says (read by
 // wrangler-config.mjs), the bundle `wrangler deploy --dry-run` wrote, and the settings of the environment.
 // It mirrors what Cloudflare gives the Worker: the same modules, vars and secrets under the same names,
-// each Durable Object class with SQLite storage on local disk, and each Rate Limiting binding as a
-// `wrapped` binding over rate-limit.mjs with the same `limit({ key })`.
+// each Durable Object class with SQLite storage on local disk, each Rate Limiting binding as a
+// `wrapped` binding over rate-limit.mjs with the same `limit({ key })`, and static assets served before
+// the Worker by assets-router.mjs, from a disk service over their snapshot (static-assets.mjs).
 import { isIP } from "node:net";
 import { extname } from "node:path";
 import { embed } from "./capnp-text.mjs";
@@ -12,6 +13,10 @@ export const SELF_HOSTED_BINDING = "SELF_HOSTED";
 
 /** The extension module that plays Cloudflare's Rate Limiting binding; internal, so Worker code cannot import it. */
 export const RATE_LIMIT_MODULE = "calltouch-gateway-selfhost:rate-limit";
+
+/** The services in front of a Worker with static assets: the router that the socket serves, and the files. */
+export const ASSETS_ROUTER_SERVICE = "assets:router";
+export const ASSETS_FILES_SERVICE = "assets:files";
 
 /** Module types of workerd by the extensions wrangler gives a bundle's files. */
 const MODULE_TYPES = {
@@ -36,13 +41,19 @@ const MODULE_TYPES = {
  *   storage: string;
  *   rateLimitModule: string;
  *   workerdVersion: string;
+ *   assets?: Assets;
  * }} Options
+ *
+ * The static assets, when wrangler.toml has [assets]: their snapshot's directory (absolute), what
+ * snapshotAssets() made of it, and the router's module file, relative to the configuration file.
+ * @typedef {Pick<import("./static-assets.mjs").AssetsSnapshot, "manifest" | "headers"> & { directory: string; routerModule: string }} Assets
  */
 
 /**
- * The configuration, as plain objects for capnpConfig(): one Worker service listening on `listen`, its
- * Durable Objects stored under `storage`, and an outbound network of public addresses plus the loopback
- * or private address of any URL among its settings (the simulator on localhost, a proxy on the LAN).
+ * The configuration, as plain objects for capnpConfig(): one Worker service listening on `listen` (behind
+ * the assets' router when it has static assets), its Durable Objects stored under `storage`, and an
+ * outbound network of public addresses plus the loopback or private address of any URL among its
+ * settings (the simulator on localhost, a proxy on the LAN).
  *
  * @example
  * capnpConfig(workerdConfig({ worker, modules: [{ name: "index.js", path: "bundle/index.js" }], settings, listen: "127.0.0.1:8790",
@@ -51,7 +62,8 @@ const MODULE_TYPES = {
  * @param {Options} options `modules`: the bundle's files by module name, with their paths relative to the
  *   configuration file; the main module first.
  */
-export function workerdConfig({ worker, modules, settings, listen, storage, rateLimitModule, workerdVersion }) {
+export function workerdConfig({ worker, modules, settings, listen, storage, rateLimitModule, workerdVersion, assets }) {
+  if (Boolean(worker.assets) !== Boolean(assets)) throw new Error("the assets' snapshot is given exactly when wrangler.toml has [assets]");
   return {
     services: [
       {
@@ -74,10 +86,44 @@ export function workerdConfig({ worker, modules, settings, listen, storage, rate
           tlsOptions: { trustBrowserCas: true },
         },
       },
+      ...(assets ? assetsServices(worker, assets) : []),
     ],
-    sockets: [{ name: "http", address: listen, http: { forwardedProtoHeader: "X-Forwarded-Proto" }, service: worker.name }],
+    sockets: [
+      {
+        name: "http",
+        address: listen,
+        http: { forwardedProtoHeader: "X-Forwarded-Proto" },
+        service: assets ? ASSETS_ROUTER_SERVICE : worker.name,
+      },
+    ],
     extensions: [{ modules: [{ name: RATE_LIMIT_MODULE, internal: true, esModule: embed(rateLimitModule) }] }],
   };
+}
+
+/**
+ * The router that answers a request for an asset and hands every other to the Worker, and the disk
+ * service it reads the assets from (read-only; dotfiles are assets like any other file, as on Cloudflare).
+ *
+ * @param {WorkerConfig} worker
+ * @param {Assets} assets
+ */
+function assetsServices(worker, { directory, manifest, headers, routerModule }) {
+  return [
+    {
+      name: ASSETS_ROUTER_SERVICE,
+      worker: {
+        modules: [{ name: "assets-router.mjs", esModule: embed(routerModule) }],
+        compatibilityDate: worker.compatibilityDate,
+        bindings: [
+          { name: "WORKER", service: worker.name },
+          { name: "FILES", service: ASSETS_FILES_SERVICE },
+          { name: "MANIFEST", json: JSON.stringify(manifest) },
+          { name: "HEADERS", json: JSON.stringify(headers) },
+        ],
+      },
+    },
+    { name: ASSETS_FILES_SERVICE, disk: { path: directory, writable: false, allowDotfiles: true } },
+  ];
 }
 
 /** @param {string} name @param {string} path */

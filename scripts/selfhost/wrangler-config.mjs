@@ -1,8 +1,8 @@
 // Reads a wrangler.toml into what a self-hosted workerd needs of it: the Worker's name and compatibility,
-// its vars, Durable Object bindings and classes, rate limits, the secret names it declares, and the
-// settings that only Cloudflare can honour. Every key of the file is either used here, known to matter
-// only to `wrangler deploy`, or refused by name: a binding added to wrangler.toml that self-hosting
-// cannot provide stops the start instead of leaving the Worker without it.
+// its vars, Durable Object bindings and classes, rate limits, static assets, the secret names it
+// declares, and the settings that only Cloudflare can honour. Every key of the file is either used here,
+// known to matter only to `wrangler deploy`, or refused by name: a binding added to wrangler.toml that
+// self-hosting cannot provide stops the start instead of leaving the Worker without it.
 import { parse } from "smol-toml";
 
 /**
@@ -17,8 +17,12 @@ import { parse } from "smol-toml";
  *   durableObjects: { name: string; className: string }[];
  *   classes: { className: string; uniqueKey: string; sql: boolean }[];
  *   rateLimits: { name: string; limit: number; period: number }[];
+ *   assets: StaticAssets | undefined;
  *   unavailable: string[];
  * }} WorkerConfig
+ *
+ * `[assets]`: `directory` as wrangler.toml writes it (relative to the file), `htmlHandling` if set.
+ * @typedef {{ directory: string; htmlHandling: string | undefined }} StaticAssets
  */
 
 /** Keys that `wrangler deploy` reads and the running Worker never sees (routes, bundling, account). */
@@ -58,7 +62,6 @@ const CLOUDFLARE_ONLY = {
   tail_consumers: "Tail Workers: logs are workerd's standard output",
   placement: "placement (Smart Placement or a location hint): the Worker runs where the server is",
   limits: "CPU limits: workerd enforces none",
-  assets: "static assets (worker/public/: /docs' renderer and the website-form helper): not served self-hosted yet",
 };
 
 /** Keys of wrangler.toml that self-hosting turns into workerd configuration. */
@@ -72,6 +75,7 @@ const USED = new Set([
   "durable_objects",
   "migrations",
   "ratelimits",
+  "assets",
   "env",
 ]);
 
@@ -120,6 +124,7 @@ export function readWranglerConfig(text, environment) {
     durableObjects,
     classes: [...classes.values()].map(({ className, createdAs, sql }) => ({ className, uniqueKey: `${name}-${createdAs}`, sql })),
     rateLimits: (config.ratelimits ?? []).map(rateLimit),
+    assets: config.assets === undefined ? undefined : staticAssets(config.assets),
     unavailable,
   };
 }
@@ -191,6 +196,32 @@ function rateLimit(binding) {
     throw new Error(`wrangler.toml: rate limit "${binding.name}" needs simple = { limit = <whole number>, period = 10 or 60 }`);
   }
   return { name: String(binding.name), limit, period };
+}
+
+/**
+ * `[assets]` as self-hosting serves it (assets-router.mjs): before the Worker, each at its own path. What
+ * would change that order or give the Worker a binding is refused by name.
+ *
+ * @param {Record<string, any>} assets
+ * @returns {StaticAssets}
+ */
+function staticAssets(assets) {
+  /** @type {Record<string, (value: unknown) => boolean>} */
+  const served = {
+    directory: (value) => typeof value === "string" && value !== "",
+    html_handling: (value) => typeof value === "string",
+    not_found_handling: (value) => value === "none",
+    run_worker_first: (value) => value === false,
+  };
+  for (const [key, value] of Object.entries(assets)) {
+    if (!Object.hasOwn(served, key) || !served[key]?.(value)) {
+      throw new Error(
+        `wrangler.toml: [assets] ${key} = ${JSON.stringify(value)} is not served self-hosted; teach scripts/selfhost/assets-router.mjs to provide it`,
+      );
+    }
+  }
+  if (assets.directory === undefined) throw new Error(`wrangler.toml: [assets] needs a directory`);
+  return { directory: assets.directory, htmlHandling: assets.html_handling };
 }
 
 /** `observability = { enabled = false }`, `placement = { mode = "off" }` and the like ask for nothing. */

@@ -9,12 +9,26 @@ import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
 import { capnpConfig } from "../../../scripts/selfhost/capnp-text.mjs";
 import { workerSettings } from "../../../scripts/selfhost/environment.mjs";
-import { RATE_LIMIT_MODULE, SELF_HOSTED_BINDING, workerdConfig } from "../../../scripts/selfhost/workerd-config.mjs";
+import {
+  ASSETS_FILES_SERVICE,
+  ASSETS_ROUTER_SERVICE,
+  RATE_LIMIT_MODULE,
+  SELF_HOSTED_BINDING,
+  workerdConfig,
+} from "../../../scripts/selfhost/workerd-config.mjs";
 import { readWranglerConfig } from "../../../scripts/selfhost/wrangler-config.mjs";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 
 type Setting = { value: string; from: "env file" | "environment" };
+
+/** A snapshot of static assets, as the launcher passes it when wrangler.toml has [assets]. */
+const snapshot = {
+  directory: "/var/lib/calltouch-gateway/build/assets",
+  manifest: { "/static/app.js": { etag: "0123", contentType: "text/javascript; charset=utf-8" } },
+  headers: [{ path: "/static/*", set: { "cache-control": "public, max-age=31536000, immutable" }, unset: [] }],
+  routerModule: "assets-router.mjs",
+};
 
 /** The configuration of a wrangler.toml's text, with `settings` from the environment. */
 function configOf(toml: string, settings: Map<string, Setting> = new Map(), environment?: string) {
@@ -27,6 +41,7 @@ function configOf(toml: string, settings: Map<string, Setting> = new Map(), envi
     storage: "/var/lib/calltouch-gateway/durable-objects",
     rateLimitModule: "rate-limit.mjs",
     workerdVersion: "1.20261102.1",
+    assets: worker.assets && snapshot,
   });
   const [service, , internet] = config.services as any[];
   return { worker, config, service: service.worker, bindings: service.worker.bindings as any[], allow: internet.network.allow as string[] };
@@ -161,6 +176,52 @@ deleted_classes = ["Legacy"]
     expect(worker).toMatchObject({ name: "w-production", compatibilityDate: "2026-10-15", vars: { ONLY_HERE: "2" } });
     expect(bindings.map(({ name }) => name)).toEqual(["ONLY_HERE", SELF_HOSTED_BINDING]);
     expect(() => configOf(minimal, new Map(), "staging")).toThrow(/no \[env\.staging\]/);
+  });
+});
+
+describe("static assets", () => {
+  it("are served before the Worker: the socket serves the router, which hands the Worker what names no asset", () => {
+    const { worker, config } = configOf(readFileSync(join(root, "wrangler.toml"), "utf8"));
+    const services = config.services as any[];
+    const router = services.find(({ name }) => name === ASSETS_ROUTER_SERVICE);
+
+    expect(worker.assets).toEqual({ directory: "worker/public", htmlHandling: undefined });
+    expect(worker.unavailable).toEqual([]);
+    expect(config.sockets).toEqual([expect.objectContaining({ name: "http", service: ASSETS_ROUTER_SERVICE })]);
+    expect(router.worker.bindings).toEqual([
+      { name: "WORKER", service: "calltouch-gateway" },
+      { name: "FILES", service: ASSETS_FILES_SERVICE },
+      { name: "MANIFEST", json: JSON.stringify(snapshot.manifest) },
+      { name: "HEADERS", json: JSON.stringify(snapshot.headers) },
+    ]);
+    expect(services.find(({ name }) => name === ASSETS_FILES_SERVICE)).toEqual({
+      name: ASSETS_FILES_SERVICE,
+      disk: { path: snapshot.directory, writable: false, allowDotfiles: true },
+    });
+    expect(capnpConfig(config)).toContain('esModule = embed "assets-router.mjs"');
+  });
+
+  it("leave the socket to the Worker when wrangler.toml has none, and are inherited by an environment", () => {
+    expect(configOf(minimal).config.sockets).toEqual([expect.objectContaining({ service: "w" })]);
+    const { worker, config } = configOf(`${minimal}[assets]\ndirectory = "public"\n[env.production]\n`, new Map(), "production");
+    expect(worker.assets).toEqual({ directory: "public", htmlHandling: undefined });
+    expect(config.sockets).toEqual([expect.objectContaining({ service: ASSETS_ROUTER_SERVICE })]);
+  });
+
+  it.each([
+    ["a binding of the Worker to them", `binding = "ASSETS"`, /\[assets\] binding = "ASSETS"/],
+    ["the Worker first", "run_worker_first = true", /run_worker_first = true/],
+    ["the Worker first on some paths", `run_worker_first = ["/api/*"]`, /run_worker_first/],
+    ["a page for paths that name no asset", `not_found_handling = "single-page-application"`, /not_found_handling/],
+    ["no directory", `html_handling = "none"`, /\[assets\] needs a directory/],
+  ])("refuse %s, by name", (_, extra, error) => {
+    const assets = extra.startsWith("html") ? extra : `directory = "public"\n${extra}`;
+    expect(() => configOf(`${minimal}[assets]\n${assets}\n`)).toThrow(error);
+  });
+
+  it("accept what asks for Cloudflare's defaults", () => {
+    const toml = `${minimal}[assets]\ndirectory = "public"\nhtml_handling = "none"\nnot_found_handling = "none"\nrun_worker_first = false\n`;
+    expect(configOf(toml).worker.assets).toEqual({ directory: "public", htmlHandling: "none" });
   });
 });
 
