@@ -1,28 +1,40 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServers, startDevServers } from "../e2e/dev-servers";
+import { startDevServers } from "../e2e/dev-servers";
+import { startSelfHosted } from "../e2e/selfhost/servers";
 import { launchChromium, screenshot } from "./chromium";
 
 // GET /docs in a real Chromium with the world cut off: every request that is not to this machine is
 // refused, as on a network without the CDNs (or without internet). The reference must render all the
-// same, from the renderer the gateway serves itself (scripts/build-assets.mjs), and need nothing else.
+// same, from the renderer the gateway serves itself (scripts/build-assets.mjs), and need nothing else:
+// under `wrangler dev`, and self-hosted on workerd, where the gateway's own router serves the assets.
 
-let servers: DevServers;
 let browser: Browser;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  servers = await startDevServers();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await servers?.stop();
 });
 
 const isLocal = (url: string) => ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
 
-describe("the REST API reference at /docs", () => {
+describe.each([
+  { target: "wrangler dev", name: "dev", start: startDevServers },
+  { target: "self-hosted workerd", name: "selfhost", start: () => startSelfHosted() },
+])("the REST API reference at /docs ($target)", ({ name, start }) => {
+  let servers: { gatewayUrl: string; stop(): Promise<void> };
+
+  beforeAll(async () => {
+    servers = await start();
+  });
+
+  afterAll(async () => {
+    await servers?.stop();
+  });
+
   it("renders every operation with no request beyond the gateway", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const refused: string[] = [];
@@ -41,7 +53,7 @@ describe("the REST API reference at /docs", () => {
     await page.waitForSelector("#fallback", { state: "detached" });
     await page.getByText("Create deals (orders.create)").first().waitFor();
     await page.getByText("A deal's delivery status (orders.status)").first().waitFor();
-    await page.screenshot({ path: screenshot("docs-offline"), fullPage: false });
+    await page.screenshot({ path: screenshot(`docs-offline-${name}`), fullPage: false });
 
     expect(refused).toEqual([]);
     expect(failed).toEqual([]);

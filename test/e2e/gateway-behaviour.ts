@@ -1,9 +1,13 @@
 // What the gateway does the same wherever it runs: under `wrangler dev` (dev-server.test.ts) and self-hosted
 // on workerd (selfhost/smoke.test.ts). Plain HTTP and JSON against a running gateway and simulator, with the
-// committed example's keys (.dev.vars.example): the memo's deal, idempotency, a fault and its retry, forms.
+// committed example's keys (.dev.vars.example): the memo's deal, idempotency, a fault and its retry, forms,
+// and the static assets (/docs' renderer, the form helper), answered before the Worker with their headers.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { memoExampleOrder } from "@calltouch-gateway/contract";
 import { beforeEach, expect, it } from "vitest";
+import { assets } from "../../scripts/build-assets.mjs";
 
 /** A running gateway and the simulator it delivers to. */
 export interface GatewayTarget {
@@ -145,5 +149,49 @@ export function gatewayBehaviour(target: () => GatewayTarget): void {
     // The limiter counts in windows of a minute: a burst that crosses into the next one starts over.
     expect(before).toBeGreaterThanOrEqual(FORM_LIMIT);
     expect(before).toBeLessThanOrEqual(2 * FORM_LIMIT);
+  });
+
+  /** What the build wrote at `urlPath`, which the gateway must serve as it is. */
+  const built = (urlPath: string) => readFileSync(join(assets.dir, urlPath.slice("/static/".length)));
+
+  it("serves the renderer that /docs loads, as a static asset", async () => {
+    const page = await (await gateway("/docs")).text();
+    const renderer = /<script src="(\/static\/[^"]+)"/.exec(page)?.[1];
+    expect(renderer).toBe(assets.apiReference);
+
+    const response = await gateway(renderer!);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(Buffer.from(await response.arrayBuffer()).equals(built(renderer!))).toBe(true);
+  });
+
+  it("serves the versioned form helper with a year of caching and CORS (worker/public/_headers), and 304 to its ETag", async () => {
+    const response = await gateway(assets.formHelper, { headers: { origin: "https://shop.example" } });
+
+    expect(response.status).toBe(200);
+    expect(Object.fromEntries(response.headers)).toMatchObject({
+      "content-type": "text/javascript; charset=utf-8",
+      "cache-control": "public, max-age=31536000, immutable",
+      "access-control-allow-origin": "*",
+      "cross-origin-resource-policy": "cross-origin",
+      "x-content-type-options": "nosniff",
+      etag: expect.stringMatching(/^"[0-9a-f]{32}"$/),
+    });
+    expect(Buffer.from(await response.arrayBuffer()).equals(built(assets.formHelper))).toBe(true);
+    const again = await gateway(assets.formHelper, { headers: { "if-none-match": response.headers.get("etag")! } });
+    expect([again.status, again.headers.get("cache-control")]).toEqual([304, "public, max-age=31536000, immutable"]);
+  });
+
+  it("answers a path that names an asset before the Worker, and hands the Worker every other path", async () => {
+    // Another method on an asset is the assets' answer (405, with the asset's headers), not the Worker's.
+    const post = await gateway(assets.formHelper, { method: "POST", body: "{}" });
+    expect([post.status, post.headers.get("access-control-allow-origin"), post.headers.has("x-request-id")]).toEqual([405, "*", false]);
+
+    for (const path of ["/static/calltouch-form-0.0.0.js", "/_headers", `${assets.formHelper}/`]) {
+      const response = await gateway(path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.has("x-request-id"), path).toBe(true);
+      expect(await response.json()).toEqual({ error: { message: `No route for GET ${path}` } });
+    }
   });
 }
