@@ -22,6 +22,7 @@ describe("GET /__simulator/requests", () => {
       status: 200,
       outcome: "ok",
       response: created.body,
+      siteId: "12345",
       heldMs: 0,
     });
     expect(second).toMatchObject({ seq: 2, path: "/lead-service/v1/api/client-order/update", status: 400, outcome: "invalid" });
@@ -90,7 +91,7 @@ describe("/__simulator/config", () => {
     expect(answer.body).toEqual({
       ...defaultConfig(env),
       requestsPerSecond: null,
-      throttle: { status: 503, body: { message: "slow down" }, dailyBody: null },
+      throttle: { status: 503, body: { message: "slow down" }, dailyBody: null, retryAfter: null },
       latencyMs: 10,
     });
   });
@@ -100,7 +101,7 @@ describe("/__simulator/config", () => {
     const answer = await control("PUT", "config", {
       failureRate: 2,
       duplicateCreate: "merge",
-      throttle: { status: 204, retryAfter: 1 },
+      throttle: { status: 204, retryAfter: -1 },
       rejectOrders: [{ orderNumberPattern: "(", error: "x" }],
       failNextt: 1,
     });

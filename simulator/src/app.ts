@@ -10,7 +10,7 @@ type App = { Bindings: { simulator: SimulatorState } };
 const CONTROL_ENDPOINTS = [
   "GET /__simulator/requests[?path=&since=&outcome=]",
   "DELETE /__simulator/requests",
-  "GET /__simulator/orders[?orderNumber=]",
+  "GET /__simulator/orders[?orderNumber=&siteId=]",
   "GET /__simulator/config",
   "PUT /__simulator/config",
   "DELETE /__simulator/config",
@@ -22,7 +22,7 @@ const logQuery = z.strictObject({
   since: z.coerce.number().int().min(0).optional(),
   outcome: z.enum(OUTCOMES).optional(),
 });
-const ordersQuery = z.strictObject({ orderNumber: z.string().min(1).optional() });
+const ordersQuery = z.strictObject({ orderNumber: z.string().min(1).optional(), siteId: z.string().min(1).optional() });
 
 function badRequest(c: Context<App>, error: string, issues: unknown) {
   return c.json({ error, issues }, 400);
@@ -58,7 +58,7 @@ app.delete("/__simulator/requests", (c) => c.json({ forgotten: c.env.simulator.f
 app.get("/__simulator/orders", (c) => {
   const query = ordersQuery.safeParse(c.req.query());
   if (!query.success) return badRequest(c, "invalid query", issuesOf(query.error));
-  return c.json({ orders: c.env.simulator.orders(query.data.orderNumber) });
+  return c.json({ orders: c.env.simulator.orders(query.data) });
 });
 
 app.get("/__simulator/config", (c) => c.json(c.env.simulator.getConfig()));
@@ -95,5 +95,5 @@ app.all("*", async (c) => {
   };
   const answer = c.env.simulator.receive(received);
   if (answer.holdMs > 0) await scheduler.wait(answer.holdMs);
-  return Response.json(answer.body, { status: answer.status });
+  return Response.json(answer.body, { status: answer.status, ...(answer.headers && { headers: answer.headers }) });
 });

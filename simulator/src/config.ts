@@ -31,19 +31,23 @@ const throttle = z.strictObject({
   status: statusWithBody(200),
   body: bodyOverride,
   dailyBody: bodyOverride,
+  /** Seconds sent as `Retry-After` with a throttled answer; `null` sends none. */
+  retryAfter: z.int().min(0).max(86_400).nullable(),
 });
-const rejectRule = z.strictObject({
-  orderNumberPattern: regexSource,
-  error: z.string().min(1),
-  on: z
-    .array(z.enum(["create", "update", "delete"]))
-    .min(1)
-    .optional(),
-});
+/** The methods a rule applies to; all when absent. */
+const ruleMethods = z
+  .array(z.enum(["create", "update", "delete"]))
+  .min(1)
+  .optional();
+const rejectRule = z.strictObject({ orderNumberPattern: regexSource, error: z.string().min(1), on: ruleMethods });
+const invalidRule = z.strictObject({ orderNumberPattern: regexSource, message: z.string().min(1), on: ruleMethods });
+
+const site = z.strictObject({ siteId: z.string().min(1), accessToken: z.string().min(1) });
 
 const shape = {
   accessToken: z.string().min(1),
   siteId: z.string().min(1),
+  sites: z.array(site),
   auth,
   validation,
   maxOrdersPerRequest: z.int().min(1),
@@ -52,6 +56,7 @@ const shape = {
   duplicateCreate: z.enum(["error", "upsert", "duplicate"]),
   updateMode: z.enum(["merge", "replace"]),
   rejectOrders: z.array(rejectRule),
+  invalidOrders: z.array(invalidRule),
   requestsPerSecond: z.int().min(1).nullable(),
   throttle,
   dailyPoints: z.int().min(0).nullable(),
@@ -86,12 +91,15 @@ const patchSchema = z
 export type SimulatorConfig = z.infer<typeof configSchema>;
 /** One `rejectOrders` rule. */
 export type RejectRule = z.infer<typeof rejectRule>;
+/** One `invalidOrders` rule. */
+export type InvalidRule = z.infer<typeof invalidRule>;
 
 /** The configuration a fresh simulator starts with; credentials come from the Worker's vars. */
 export function defaultConfig(env: Pick<Env, "SIMULATOR_ACCESS_TOKEN" | "SIMULATOR_SITE_ID">): SimulatorConfig {
   return {
     accessToken: env.SIMULATOR_ACCESS_TOKEN,
     siteId: env.SIMULATOR_SITE_ID,
+    sites: [],
     auth: { status: 401, body: null },
     validation: { status: 400, shape: "fieldList" },
     maxOrdersPerRequest: 100,
@@ -100,8 +108,9 @@ export function defaultConfig(env: Pick<Env, "SIMULATOR_ACCESS_TOKEN" | "SIMULAT
     duplicateCreate: "error",
     updateMode: "merge",
     rejectOrders: [],
+    invalidOrders: [],
     requestsPerSecond: 5,
-    throttle: { status: 429, body: null, dailyBody: null },
+    throttle: { status: 429, body: null, dailyBody: null, retryAfter: null },
     dailyPoints: null,
     pointsPerRequest: 1,
     failureRate: 0,

@@ -23,6 +23,8 @@ export interface OrderChange {
 /** A deal record in the simulator, with every change that made it. */
 export interface HeldOrder {
   calltouchOrderId: number;
+  /** The Calltouch site the deal belongs to. */
+  siteId: string;
   orderNumber: string;
   crm: string | null;
   deal: Deal;
@@ -68,27 +70,28 @@ function applyChange(previous: Deal | undefined, change: Change, mode: Simulator
   };
 }
 
-/** The deal records, in the Durable Object's SQLite storage so that they outlive its idle eviction. */
+/**
+ * The deal records of every site, in the Durable Object's SQLite storage (table `orders`, see
+ * `migrations.ts`), so that they outlive its idle eviction. Each site's deals are apart, as in Calltouch.
+ */
 export class OrderBook {
   constructor(
     private readonly sql: SqlStorage,
     private readonly nextId: () => number,
-  ) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS orders (
-      id INTEGER PRIMARY KEY,
-      order_number TEXT NOT NULL,
-      record TEXT NOT NULL
-    )`);
-    sql.exec("CREATE INDEX IF NOT EXISTS orders_by_number ON orders (order_number, id)");
-  }
+  ) {}
 
-  /** Every record, by id; only those of `orderNumber` when given. */
-  list(orderNumber?: string): HeldOrder[] {
-    const cursor =
-      orderNumber === undefined
-        ? this.sql.exec<{ record: string }>("SELECT record FROM orders ORDER BY id")
-        : this.sql.exec<{ record: string }>("SELECT record FROM orders WHERE order_number = ? ORDER BY id", orderNumber);
-    return cursor.toArray().map((row) => JSON.parse(row.record) as HeldOrder);
+  /** Every record, by id; only those of `siteId`, and of `orderNumber` there, when given. */
+  list(filter: { siteId?: string | undefined; orderNumber?: string | undefined } = {}): HeldOrder[] {
+    // Only the conditions given, so that a deal's lookup (both given) uses the (site_id, order_number) index:
+    // an `?1 IS NULL OR …` form would read every record for each order of a request.
+    const conditions = Object.entries({ site_id: filter.siteId, order_number: filter.orderNumber }).filter(
+      ([, value]) => value !== undefined,
+    );
+    const where = conditions.length === 0 ? "" : `WHERE ${conditions.map(([column]) => `${column} = ?`).join(" AND ")}`;
+    return this.sql
+      .exec<{ record: string }>(`SELECT record FROM orders ${where} ORDER BY id`, ...conditions.map(([, value]) => value))
+      .toArray()
+      .map((row) => JSON.parse(row.record) as HeldOrder);
   }
 
   /** How many records there are. */
@@ -105,21 +108,21 @@ export class OrderBook {
    * Applies a validated request and answers one item per order, in request order. Orders are independent:
    * one refused order leaves the others applied, as Calltouch's per-order answers imply.
    */
-  apply(body: ValidBody, seq: number, config: SimulatorConfig): ResultItem[] {
+  apply(body: ValidBody, siteId: string, seq: number, config: SimulatorConfig): ResultItem[] {
     const item = resultItem(config.echoOrderNumber);
     if (body.method === "delete") {
       return body.orderNumbers.map((orderNumber) => {
-        const held = this.list(orderNumber);
+        const held = this.list({ siteId, orderNumber });
         const refusal = refusalFor(config.rejectOrders, "delete", orderNumber) ?? notFound(orderNumber, held);
         if (refusal !== undefined) return item(orderNumber, { error: refusal });
-        this.sql.exec("DELETE FROM orders WHERE order_number = ?", orderNumber);
+        this.sql.exec("DELETE FROM orders WHERE site_id = ? AND order_number = ?", siteId, orderNumber);
         return item(orderNumber, { calltouchOrderId: newestId(held) });
       });
     }
     const crm = body.crm ?? null;
     if (body.method === "update") {
       return body.orders.map((order) => {
-        const held = this.list(order.orderNumber);
+        const held = this.list({ siteId, orderNumber: order.orderNumber });
         const refusal = refusalFor(config.rejectOrders, "update", order.orderNumber) ?? notFound(order.orderNumber, held);
         if (refusal !== undefined) return item(order.orderNumber, { error: refusal });
         const id = this.update(held, { method: "update", order }, "update", seq, crm, config);
@@ -128,7 +131,7 @@ export class OrderBook {
     }
     return body.orders.map((order) => {
       const { orderNumber } = order;
-      const held = this.list(orderNumber);
+      const held = this.list({ siteId, orderNumber });
       const refusal = refusalFor(config.rejectOrders, "create", orderNumber);
       if (refusal !== undefined) return item(orderNumber, { error: refusal });
       const change: Change = { method: "create", order };
@@ -140,6 +143,7 @@ export class OrderBook {
       }
       const record: HeldOrder = {
         calltouchOrderId: this.nextId(),
+        siteId,
         orderNumber,
         crm,
         deal: applyChange(undefined, change, config.updateMode),
@@ -172,8 +176,9 @@ export class OrderBook {
 
   private save(record: HeldOrder): void {
     this.sql.exec(
-      "INSERT OR REPLACE INTO orders (id, order_number, record) VALUES (?, ?, ?)",
+      "INSERT OR REPLACE INTO orders (id, site_id, order_number, record) VALUES (?, ?, ?, ?)",
       record.calltouchOrderId,
+      record.siteId,
       record.orderNumber,
       JSON.stringify(record),
     );

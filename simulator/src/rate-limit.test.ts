@@ -71,7 +71,7 @@ describe("the simulator's limits", () => {
     [503, null, { data: null, error: { code: "LIMIT_EXCEEDED", message: "Request limit exceeded: at most 1 requests per second" } }],
     [200, SAYS_LIMIT_EXCEEDED, SAYS_LIMIT_EXCEEDED],
   ])("plays the throttle as status %i with the configured body", async (status, body, expected) => {
-    await freshSimulator({ requestsPerSecond: 1, throttle: { status, body, dailyBody: null } });
+    await freshSimulator({ requestsPerSecond: 1, throttle: { status, body, dailyBody: null, retryAfter: null } });
     expect((await calltouch("create", createBody("o-1"))).status).toBe(200);
     expect(await calltouch("create", createBody("o-2"))).toMatchObject({ status, body: expected });
     expect((await heldOrders()).map((held) => held.orderNumber)).toEqual(["o-1"]);
@@ -89,7 +89,7 @@ describe("the simulator's limits", () => {
     await freshSimulator({
       dailyPoints: 2,
       pointsPerRequest: 1,
-      throttle: { status: 429, body: { custom: "per-second" }, dailyBody: null },
+      throttle: { status: 429, body: { custom: "per-second" }, dailyBody: null, retryAfter: null },
     });
     expect((await calltouch("create", { crm: "crm", orders: [] })).status).toBe(400); // refused requests cost nothing
     expect((await calltouch("create", createBody("o-1"))).status).toBe(200);

@@ -9,6 +9,8 @@ export type Outcome = (typeof OUTCOMES)[number];
 export interface Reply {
   status: number;
   body: unknown;
+  /** Headers besides Content-Type, e.g. a throttle's `Retry-After`. */
+  headers?: Record<string, string>;
 }
 
 /** One request to a Calltouch path, as received and as answered. */
@@ -27,6 +29,10 @@ export interface LoggedRequest {
   status: number;
   outcome: Outcome;
   response: unknown;
+  /** The answer's headers besides Content-Type, when it had any (`Retry-After`). */
+  responseHeaders?: Record<string, string>;
+  /** The site whose credentials the request carried, once they passed auth. */
+  siteId?: string;
   /** How long the answer was held back (`latencyMs`, plus `timeoutMs` for a timeout). */
   heldMs: number;
   /** With `timeoutApplies`: the answer the request earned and the caller never got. */
@@ -53,17 +59,9 @@ export interface LogStats {
 // Refused before the limiter counted them: they do not spend Calltouch's capacity.
 const NOT_ADMITTED: ReadonlySet<Outcome> = new Set(["auth", "throttled", "not_found"]);
 
-/** The request log, in the Durable Object's SQLite storage so that it outlives its idle eviction. */
+/** The request log, in the Durable Object's SQLite storage (table `requests`, see `migrations.ts`). */
 export class RequestLog {
-  constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS requests (
-      seq INTEGER PRIMARY KEY,
-      at INTEGER NOT NULL,
-      path TEXT NOT NULL,
-      outcome TEXT NOT NULL,
-      entry TEXT NOT NULL
-    )`);
-  }
+  constructor(private readonly sql: SqlStorage) {}
 
   /** Records one answered request. */
   append(entry: LoggedRequest): void {

@@ -2,7 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { errorBody, ordersBody, validationBody } from "./answers";
 import { applyConfigPatch, defaultConfig, restoreConfig, type SimulatorConfig } from "./config";
 import { mulberry32, pickFault } from "./faults";
+import { invalidOrderIssues } from "./invalid-orders";
 import type { FieldIssue } from "./issues";
+import { MIGRATIONS, migrate } from "./migrations";
 import { type HeldOrder, OrderBook } from "./orders";
 import { budgetExhausted, type PointsLedger, SlidingWindow, spend, spentToday } from "./rate-limit";
 import { type LogFilter, type LoggedRequest, type LogStats, type Outcome, type Reply, RequestLog } from "./request-log";
@@ -25,6 +27,8 @@ export interface Answer extends Reply {
 
 interface Decision extends Reply {
   outcome: Outcome;
+  /** The site whose credentials passed auth. */
+  siteId?: string;
   timedOut?: { lostResponse: Reply | undefined };
 }
 
@@ -56,9 +60,10 @@ export class SimulatorState extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.config = restoreConfig(ctx.storage.kv.get(KEY.config), defaultConfig(env));
+    migrate(ctx.storage, MIGRATIONS, { siteId: this.config.siteId });
     this.log = new RequestLog(ctx.storage.sql);
     this.book = new OrderBook(ctx.storage.sql, () => this.bump(KEY.nextOrderId));
-    this.config = restoreConfig(ctx.storage.kv.get(KEY.config), defaultConfig(env));
   }
 
   /** Plays Calltouch for one request: decides the answer, applies its effects, logs it. */
@@ -79,10 +84,12 @@ export class SimulatorState extends DurableObject<Env> {
       status: decision.status,
       outcome: decision.outcome,
       response: decision.body,
+      ...(decision.headers && { responseHeaders: decision.headers }),
+      ...(decision.siteId && { siteId: decision.siteId }),
       heldMs: holdMs,
       ...(timedOut?.lostResponse && { lostResponse: timedOut.lostResponse }),
     });
-    return { status: decision.status, body: decision.body, holdMs };
+    return { status: decision.status, body: decision.body, ...(decision.headers && { headers: decision.headers }), holdMs };
   }
 
   /** The request log, in the order received. */
@@ -90,9 +97,9 @@ export class SimulatorState extends DurableObject<Env> {
     return this.log.list(filter);
   }
 
-  /** The deal records, by id (only those of `orderNumber` when given). */
-  orders(orderNumber?: string): HeldOrder[] {
-    return this.book.list(orderNumber);
+  /** The deal records, by id (only those of `siteId`, and of `orderNumber`, when given). */
+  orders(filter: { siteId?: string | undefined; orderNumber?: string | undefined } = {}): HeldOrder[] {
+    return this.book.list(filter);
   }
 
   /** Counts by outcome, the peak rate, and what is held. */
@@ -158,59 +165,66 @@ export class SimulatorState extends DurableObject<Env> {
       const message = `No Calltouch method at ${request.method} ${request.path}`;
       return { outcome: "not_found", status: 404, body: errorBody("NOT_FOUND", message) };
     }
-    const authProblem = this.authProblem(request.headers);
-    if (authProblem !== undefined) {
-      const body = config.auth.body ?? errorBody("UNAUTHORIZED", authProblem);
+    const auth = this.authenticate(request.headers);
+    if (!auth.ok) {
+      const body = config.auth.body ?? errorBody("UNAUTHORIZED", auth.problem);
       return { outcome: "auth", status: config.auth.status, body };
     }
+    const { siteId } = auth;
+    const retryAfter = config.throttle.retryAfter === null ? undefined : { "Retry-After": String(config.throttle.retryAfter) };
     if (!this.window.tryAdmit(now, config.requestsPerSecond)) {
       const message = `Request limit exceeded: at most ${config.requestsPerSecond} requests per second`;
       const body = config.throttle.body ?? errorBody("LIMIT_EXCEEDED", message);
-      return { outcome: "throttled", status: config.throttle.status, body };
+      return { outcome: "throttled", siteId, status: config.throttle.status, body, ...(retryAfter && { headers: retryAfter }) };
     }
     if (budgetExhausted(this.ctx.storage.kv.get(KEY.points), config, now)) {
       const message = `Daily API points limit exhausted: ${config.dailyPoints} points a day`;
       const body = config.throttle.dailyBody ?? errorBody("DAILY_LIMIT_EXCEEDED", message);
-      return { outcome: "throttled", status: config.throttle.status, body };
+      return { outcome: "throttled", siteId, status: config.throttle.status, body, ...(retryAfter && { headers: retryAfter }) };
     }
     const fault = pickFault(config, () => this.random());
     if (fault === "failNext") this.storeConfig({ ...config, failNext: config.failNext - 1 });
     if (fault === "failNext" || fault === "failure") {
       const body = config.failureBody ?? errorBody("INTERNAL_ERROR", "Simulated failure");
-      return { outcome: "fault", status: config.failureStatus, body };
+      return { outcome: "fault", siteId, status: config.failureStatus, body };
     }
     if (fault === "timeout") {
-      const lostResponse = config.timeoutApplies ? this.process(method, request, json, seq, now) : undefined;
+      const lostResponse = config.timeoutApplies ? this.process(method, request, json, siteId, seq, now) : undefined;
       const message = `Simulated timeout: the answer was held for ${config.timeoutMs} ms`;
-      return { outcome: "timeout", status: 504, body: errorBody("TIMEOUT", message), timedOut: { lostResponse } };
+      return { outcome: "timeout", siteId, status: 504, body: errorBody("TIMEOUT", message), timedOut: { lostResponse } };
     }
-    return this.process(method, request, json, seq, now);
+    return this.process(method, request, json, siteId, seq, now);
   }
 
-  private authProblem(headers: Record<string, string>): string | undefined {
+  /** The site of the credentials, or what is wrong with them: the configured pair, or one of `sites`. */
+  private authenticate(headers: Record<string, string>): { ok: true; siteId: string } | { ok: false; problem: string } {
     const token = headers["access-token"];
     const siteId = headers.siteid;
-    if (token === undefined) return "Access-Token header is missing";
-    if (token !== this.config.accessToken) return "Access-Token is not valid";
-    if (siteId === undefined) return "SiteId header is missing";
-    if (siteId !== this.config.siteId) return `SiteId ${siteId} does not belong to this Access-Token`;
-    return undefined;
+    const pairs = [{ siteId: this.config.siteId, accessToken: this.config.accessToken }, ...this.config.sites];
+    const ofToken = pairs.filter((pair) => pair.accessToken === token);
+    if (token === undefined) return { ok: false, problem: "Access-Token header is missing" };
+    if (ofToken.length === 0) return { ok: false, problem: "Access-Token is not valid" };
+    if (siteId === undefined) return { ok: false, problem: "SiteId header is missing" };
+    if (!ofToken.some((pair) => pair.siteId === siteId))
+      return { ok: false, problem: `SiteId ${siteId} does not belong to this Access-Token` };
+    return { ok: true, siteId };
   }
 
-  private process(method: Method, request: ReceivedRequest, json: unknown, seq: number, now: number): Decision {
+  private process(method: Method, request: ReceivedRequest, json: unknown, siteId: string, seq: number, now: number): Decision {
     const config = this.config;
     const envelope = envelopeIssues(request.headers["content-type"], json);
     const result = envelope.length > 0 ? { ok: false as const, issues: envelope } : validateBody(method, json, config);
-    if (!result.ok) {
-      const body = validationBody(result.issues, config.validation.shape);
-      return { outcome: "invalid", status: config.validation.status, body };
+    const issues = result.ok ? invalidOrderIssues(result.body, config.invalidOrders) : result.issues;
+    if (!result.ok || issues.length > 0) {
+      const body = validationBody(issues, config.validation.shape);
+      return { outcome: "invalid", siteId, status: config.validation.status, body };
     }
     const items = this.ctx.storage.transactionSync(() => {
-      const applied = this.book.apply(result.body, seq, config);
+      const applied = this.book.apply(result.body, siteId, seq, config);
       this.ctx.storage.kv.put(KEY.points, spend(this.ctx.storage.kv.get(KEY.points), config, now));
       return applied;
     });
-    return { outcome: "ok", status: 200, body: ordersBody(items) };
+    return { outcome: "ok", siteId, status: 200, body: ordersBody(items) };
   }
 
   private random(): number {
