@@ -3,10 +3,11 @@
  * the dry run, status look-ups and operators' delivery procedures.
  */
 import * as z from "zod";
-import { required, string } from "./fields/field";
-import { normalizeOrderNumber } from "./fields/id";
+import { atMost, required, string } from "./fields/field";
+import { normalizeOrderNumber, orderNumber } from "./fields/id";
+import { strict } from "./fields/strict";
 import { MAX_ORDERS_PER_CALL } from "./limits";
-import { ordersCreateInput, ordersUpdateInput } from "./order";
+import { callWait, ordersCreateInput, ordersUpdateInput } from "./order";
 import { CHANGE_STATES } from "./outputs";
 
 // Looked up as stored: normalized as `orderNumber` is, so that an id typed in another Unicode form finds its deal.
@@ -55,3 +56,42 @@ export const replayInput = z
     error: "name the changes to replay: changeIds, orderNumbers or both",
   });
 export type ReplayInput = z.output<typeof replayInput>;
+
+/**
+ * The input of `orders.delete`: the deals to delete in Calltouch (`client-order/delete`), each queued in
+ * order with the deal's other changes; `wait` as in `orders.create`.
+ *
+ * @example ordersDeleteInput.parse({ orderNumbers: ["42", 43] }) // { orderNumbers: ["42", "43"] }
+ */
+export const ordersDeleteInput = strict({
+  orderNumbers: z
+    .array(orderNumber)
+    .min(1, { error: "give at least one orderNumber" })
+    .max(MAX_ORDERS_PER_CALL, atMost(MAX_ORDERS_PER_CALL, "orderNumbers per call")),
+  wait: callWait,
+});
+export type OrdersDeleteInput = z.output<typeof ordersDeleteInput>;
+
+/**
+ * A change that deletes a deal, as the outbox stores it.
+ *
+ * @example const order: OrderDelete = { orderNumber: "42" };
+ */
+export interface OrderDelete {
+  orderNumber: string;
+}
+
+/**
+ * The input of `deliveries.forget` (admin): the deals whose ledger entry to clear, so that a create of them
+ * goes as a create again (after the deal was deleted in Calltouch by hand, say).
+ *
+ * @example forgetInput.parse({ orderNumbers: ["42"] })
+ */
+export const forgetInput = z.strictObject({ orderNumbers: orderNumbers.min(1) });
+
+/**
+ * The input of `orders.purge` (admin): the deals whose personal data the gateway erases on request.
+ *
+ * @example purgeInput.parse({ orderNumbers: ["42"] })
+ */
+export const purgeInput = z.strictObject({ orderNumbers: orderNumbers.min(1) });

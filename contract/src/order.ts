@@ -153,22 +153,25 @@ export const orderUpdateInput = strict({
 /** The longest a call may ask the gateway to hold its answer for delivery, in milliseconds. */
 export const MAX_WAIT_MS = 120_000;
 
+/**
+ * A call's `wait`: hold the answer up to this many milliseconds until its changes are delivered (or dead).
+ *
+ * @example callWait.parse(5000) // 5000
+ */
+export const callWait = optional(
+  z
+    .int({ error: expected("a whole number of milliseconds") })
+    .min(0)
+    .max(MAX_WAIT_MS, atMost(MAX_WAIT_MS, "ms")),
+);
+
 function oneOrMany<T extends z.ZodType>(order: T) {
   const many = z
     .array(order)
     .min(1, { error: "give at least one order" })
     .max(MAX_ORDERS_PER_CALL, atMost(MAX_ORDERS_PER_CALL, "orders per call"));
   // The envelope form carries options of the call besides its orders.
-  const envelope = strict({
-    orders: many,
-    /** Hold the answer up to this many milliseconds until the orders are delivered (or dead). */
-    wait: optional(
-      z
-        .int({ error: expected("a whole number of milliseconds") })
-        .min(0)
-        .max(MAX_WAIT_MS, atMost(MAX_WAIT_MS, "ms")),
-    ),
-  });
+  const envelope = strict({ orders: many, wait: callWait });
   return z.union([order, many, envelope], {
     error: expected(`an order, a list of 1 to ${MAX_ORDERS_PER_CALL} orders, or {orders, wait}`),
   });

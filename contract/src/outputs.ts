@@ -7,10 +7,19 @@ import * as z from "zod";
 import type { CalltouchCreateOrder, CalltouchUpdateOrder } from "./wire";
 
 /** What a change of a deal is: Calltouch takes each kind at its own path. */
-export const CHANGE_KINDS = ["create", "update"] as const;
+export const CHANGE_KINDS = ["create", "update", "delete"] as const;
 /** @example const kind: ChangeKind = "create"; */
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 export const changeKind = z.enum(CHANGE_KINDS);
+
+/**
+ * Who made a change: a CRM or partner app with a secret key (`deal`), or a website visitor through a
+ * public key (`lead`). A lead only ever adds a new deal: it is sent as a create, never as an update.
+ */
+export const CHANGE_ORIGINS = ["deal", "lead"] as const;
+/** @example const origin: ChangeOrigin = "lead"; */
+export type ChangeOrigin = (typeof CHANGE_ORIGINS)[number];
+export const changeOrigin = z.enum(CHANGE_ORIGINS);
 
 /** Where a change is on its way to Calltouch. */
 export const CHANGE_STATES = ["queued", "in_flight", "delivered", "dead"] as const;
@@ -51,7 +60,10 @@ export type Receipts = z.output<typeof receipts>;
  */
 export const changeRecord = receipt.extend({
   kind: changeKind.describe("What the caller asked for"),
-  sentAs: changeKind.optional().describe("What it went as: a create of a deal Calltouch holds goes as an update"),
+  origin: changeOrigin.describe("deal: a secret key's change; lead: a public key's, which only ever adds a new deal"),
+  sentAs: changeKind
+    .optional()
+    .describe("What it last went as: a create of a deal Calltouch holds, or whose earlier create may have been applied, goes as an update"),
   acceptedAt: z.string(),
   nextAttemptAt: z.string().optional().describe("When the next attempt is due, while the change waits to be retried"),
   requestId: z.string(),
@@ -59,14 +71,35 @@ export const changeRecord = receipt.extend({
 export type ChangeRecord = z.output<typeof changeRecord>;
 
 /**
+ * What the gateway's ledger believes about a deal: that Calltouch holds it, learned from a create or an
+ * update of it that Calltouch accepted. While it does, a create of the deal is sent as an update.
+ *
+ * @example { calltouchOrderId: 901, since: "2026-11-28T21:03:11.209Z", learnedFrom: 17 }
+ */
+export const ledgerEntry = z
+  .object({
+    calltouchOrderId: z.int().optional(),
+    since: z.string().describe("When the ledger last learned it (ISO 8601)"),
+    learnedFrom: z
+      .int()
+      .optional()
+      .describe(
+        "The change whose delivery taught it; absent for a belief kept from before facts were recorded, which a refusal may revise",
+      ),
+  })
+  .describe("Calltouch holds this deal, as far as the gateway knows; an admin clears it with deliveries.forget");
+export type LedgerEntry = z.output<typeof ledgerEntry>;
+
+/**
  * What became of a deal: the state of its latest change (`unknown` when the gateway never accepted a
- * change of it), Calltouch's id and its history.
+ * change of it), Calltouch's id, what the ledger believes and its history.
  */
 export const orderStatus = z
   .object({
     orderNumber: z.string(),
     state: z.enum([...CHANGE_STATES, "unknown"]).describe("The state of the deal's latest change"),
     calltouchOrderId: z.int().optional(),
+    ledger: ledgerEntry.nullable().describe("null: the gateway does not know Calltouch to hold the deal, so a create goes as a create"),
     changes: z.array(changeRecord).describe("Every change of the deal the outbox still keeps, oldest first"),
   })
   .describe("What became of a deal");
@@ -80,7 +113,8 @@ export const dryRunResult = z.object({
   orders: z.array(
     z.object({
       orderNumber: z.string(),
-      sentAs: changeKind
+      sentAs: z
+        .enum(["create", "update"])
         .optional()
         .describe("What it would go as: a create of a deal Calltouch holds goes as an update; shown only to keys with orders:read"),
       calltouch: z.record(z.string(), z.unknown()).describe("The exact Calltouch JSON the order would be sent as"),
@@ -93,7 +127,7 @@ export const dryRunResult = z.object({
  * it; any other key sees each order compiled as the kind it asked for.
  */
 export interface DryRunResult {
-  orders: { orderNumber: string; sentAs?: ChangeKind; calltouch: CalltouchCreateOrder | CalltouchUpdateOrder }[];
+  orders: { orderNumber: string; sentAs?: "create" | "update"; calltouch: CalltouchCreateOrder | CalltouchUpdateOrder }[];
 }
 
 /** A site's delivery in numbers: `deliveries.stats`. */
@@ -114,9 +148,32 @@ export type DeliveryStats = z.output<typeof deliveryStats>;
 export const changePage = z.object({ changes: z.array(changeRecord), next: z.int().optional() });
 export type ChangePage = z.output<typeof changePage>;
 
-/** The dead changes a replay put back on their way. */
-export const replayed = z.object({ replayed: z.array(z.int()) });
+/**
+ * The dead changes a replay put back on their way, and those it left dead with the reason (a later change
+ * of the same deal was delivered or is being sent, which the old one would overwrite).
+ *
+ * @example { replayed: [17], refused: [{ changeId: 12, reason: "change 15 of deal 42, which is later, was delivered: …" }] }
+ */
+export const replayed = z.object({
+  replayed: z.array(z.int()),
+  refused: z.array(z.object({ changeId: z.int(), reason: z.string() })),
+});
 export type Replayed = z.output<typeof replayed>;
+
+/** The deals whose ledger entry an admin cleared (`deliveries.forget`): a create of them goes as a create again. */
+export const forgotten = z.object({ forgotten: z.array(z.string()) });
+export type Forgotten = z.output<typeof forgotten>;
+
+/**
+ * What `orders.purge` erased of each deal: its changes (inputs, errors; queued ones are cancelled) and the
+ * idempotency records that pointed at them. The ledger's entry stays: it holds no personal data.
+ *
+ * @example { purged: [{ orderNumber: "42", changes: 3, idempotencyKeys: 1 }] }
+ */
+export const purged = z.object({
+  purged: z.array(z.object({ orderNumber: z.string(), changes: z.int().min(0), idempotencyKeys: z.int().min(0) })),
+});
+export type Purged = z.output<typeof purged>;
 
 /** Whether a resume lifted a pause. */
 export const resumed = z.object({ resumed: z.boolean() });

@@ -74,7 +74,8 @@ async function expectInvariants(labels: Map<number, string>, inDoubt: ReadonlySe
   return { orders, requests };
 }
 
-describe("the outbox delivers every change exactly once or parks it dead", () => {
+// Each scenario takes seconds (a busy machine stretches them): longer than Vitest's default 5 s.
+describe("the outbox delivers every change exactly once or parks it dead", { timeout: 60_000 }, () => {
   it("when 30 % of upstream requests fail with 5xx", async () => {
     await simulator.configure({ failureRate: 0.3, failureStatus: 502, seed: 7 });
 

@@ -59,7 +59,7 @@ const memoBody = `{
 }`;
 
 /** The memo's curl, with the gateway's URL and a gateway key in place of the Calltouch token. */
-const post = (path: "create" | "update", body: string, headers: Record<string, string> = {}) =>
+const post = (path: "create" | "update" | "delete", body: string, headers: Record<string, string> = {}) =>
   callGateway(`http://gateway.test/lead-service/v1/api/client-order/${path}`, {
     method: "POST",
     headers: { "Access-Token": TEST_API_KEY, SiteId: SIMULATOR_SITE_ID, "Content-Type": "application/json", ...headers },
@@ -126,6 +126,19 @@ describe("the Calltouch drop-in", () => {
       addNewComment: { text: "оплата" },
       addTags: { overwrite: false, tags: [{ tag: "оплата" }] },
     });
+  });
+
+  it("takes deletes in delete's shape, in order after the deal's create, and answers Calltouch's id", async () => {
+    await post("create", memoBody);
+
+    const response = await post("delete", JSON.stringify({ orderNumbers: ["УникальныйIDсделки2"] }));
+
+    expect(await response.json()).toEqual({ data: { orders: [{ orderNumber: "УникальныйIDсделки2", calltouchOrderId: 1 }] } });
+    expect((await simulator.requests()).map((request) => request.path.split("/").at(-1))).toEqual(["create", "delete"]);
+    expect(await simulator.orders()).toEqual([]);
+    const bad = await post("delete", JSON.stringify({ orderNumbers: [] }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ data: { validationErrorData: [{ field: "orderNumbers" }] } });
   });
 
   it("answers a bad body with Calltouch's validationErrorData, naming Calltouch's fields, and stores nothing", async () => {

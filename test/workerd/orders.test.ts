@@ -118,7 +118,7 @@ describe("orders.create", () => {
     ]);
   });
 
-  it("retries a create that Calltouch answers 'already exists' as an update", async () => {
+  it("tests a create that Calltouch answers 'already exists' with an update, which delivers it and teaches the ledger", async () => {
     // The deal was created in Calltouch by someone else: the gateway's ledger does not know it.
     const elsewhere = await fetch(`${SIMULATOR_URL}${createPath}`, {
       method: "POST",
@@ -143,11 +143,13 @@ describe("orders.create", () => {
       wait: 10_000,
     });
 
-    expect(receipts[0]).toMatchObject({ state: "delivered", attempts: 1 });
+    expect(receipts[0]).toMatchObject({ state: "delivered", attempts: 2 });
     const [, refused, retried] = await simulator.requests();
     expect(refused!.response.data.orders[0].error).toMatch(/already exists/);
     expect(retried!.path).toBe(updatePath);
     expect(retried!.body.orders[0]).toMatchObject({ orderNumber: "made-elsewhere", status: "Оплачена" });
+    const { orders } = await gateway().orders.status.query({ orderNumbers: ["made-elsewhere"] });
+    expect(orders[0]!.ledger).toEqual({ calltouchOrderId: 1, since: expect.any(String), learnedFrom: receipts[0]!.changeId });
   });
 
   it(`refuses more than MAX_ORDERS_PER_CALL (${MAX_ORDERS_PER_CALL} here) orders with 413, storing nothing`, async () => {

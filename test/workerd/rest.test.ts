@@ -177,6 +177,33 @@ describe("GET /v1/orders/{orderNumber}", () => {
   });
 });
 
+describe("DELETE /v1/orders/{orderNumber}", () => {
+  it("deletes the deal in Calltouch after its earlier changes, and a later create creates it again", async () => {
+    await call("POST", "/v1/orders", memoExampleOrder);
+    const deleted = await call("DELETE", `/v1/orders/${memo}?wait=10000`);
+
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.receipts).toMatchObject([{ orderNumber: memoExampleOrder.orderNumber, state: "delivered" }]);
+    expect(await simulator.orders()).toEqual([]);
+    const again = await call("POST", "/v1/orders", { orders: [memoExampleOrder], wait: 10_000 });
+    expect(again.body.receipts).toMatchObject([{ state: "delivered", calltouchOrderId: 2 }]);
+    expect((await simulator.requests()).map((request) => request.path.split("/").at(-1))).toEqual(["create", "delete", "create"]);
+    const { body } = await call("GET", `/v1/orders/${memo}`);
+    expect(body.changes.map((change: { kind: string; sentAs: string }) => [change.kind, change.sentAs])).toEqual([
+      ["create", "create"],
+      ["delete", "delete"],
+      ["create", "create"],
+    ]);
+  });
+
+  it("needs orders:write and refuses a bad wait with 400", async () => {
+    expect((await call("DELETE", "/v1/orders/42", undefined, {}, READER_KEY)).status).toBe(403);
+    const bad = await call("DELETE", "/v1/orders/42?wait=soon");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fieldErrors).toMatchObject([{ field: "wait" }]);
+  });
+});
+
 describe("POST /v1/orders:validate", () => {
   it("answers the Calltouch JSON an order would be sent as, storing nothing", async () => {
     const { status, body } = await call("POST", "/v1/orders:validate", { create: memoExampleOrder });
@@ -230,7 +257,7 @@ describe("the OpenAPI document", () => {
         sent.push(operation.operationId);
       }
     }
-    expect(sent).toEqual(["createOrders", "validateOrders", "updateOrder", "orderStatus"]);
+    expect(sent).toEqual(["createOrders", "validateOrders", "updateOrder", "orderStatus", "deleteOrder"]);
   });
 });
 

@@ -34,6 +34,10 @@ export interface Settings {
     pauseProbeMs: number;
     /** How long delivered changes and idempotency keys are kept. */
     retentionMs: number;
+    /** How long dead changes are kept for operators to replay; then they are erased. */
+    deadRetentionMs: number;
+    /** How long the ledger remembers a deal after it last learned a fact of it. */
+    ledgerRetentionMs: number;
     /** How long a batch that is not full waits for another change to join it. */
     lingerMs: number;
     /** The longest a batch waits to fill, from its first change. */
@@ -102,11 +106,13 @@ export const settingsSchema = z.object({
   CALLTOUCH_TIMEOUT_MS: integer("CALLTOUCH_TIMEOUT_MS", 10_000, 100, 120_000),
   RETRY_BASE_MS: integer("RETRY_BASE_MS", 1000, 10, 3_600_000),
   RETRY_MAX_MS: integer("RETRY_MAX_MS", 300_000, 10, 86_400_000),
-  RETRY_GIVE_UP_MS: integer("RETRY_GIVE_UP_MS", 86_400_000, 1000, 30 * 86_400_000),
+  RETRY_ATTEMPTS: integer("RETRY_ATTEMPTS", 400, 1, 100_000),
   WAIT_MAX_MS: integer("WAIT_MAX_MS", 30_000, 0, MAX_WAIT_MS),
   DROP_IN_WAIT_MS: integer("DROP_IN_WAIT_MS", 10_000, 0, MAX_WAIT_MS),
   PAUSE_PROBE_MS: integer("PAUSE_PROBE_MS", 300_000, 1000, 86_400_000),
   RETENTION_DAYS: integer("RETENTION_DAYS", 7, 1, 365),
+  DEAD_RETENTION_DAYS: integer("DEAD_RETENTION_DAYS", 30, 1, 3650),
+  LEDGER_RETENTION_DAYS: integer("LEDGER_RETENTION_DAYS", 365, 1, 3650),
   BATCH_LINGER_MS: integer("BATCH_LINGER_MS", 200, 0, 10_000),
   BATCH_LINGER_MAX_MS: integer("BATCH_LINGER_MAX_MS", 5000, 0, 60_000),
   CALLTOUCH_RATE_MARGIN_MS: integer("CALLTOUCH_RATE_MARGIN_MS", 0, 0, 1000),
@@ -181,11 +187,13 @@ function parse(env: object): SettingsResult {
         timeoutMs: vars.CALLTOUCH_TIMEOUT_MS,
       },
       delivery: {
-        retry: { baseMs: vars.RETRY_BASE_MS, maxMs: vars.RETRY_MAX_MS, giveUpMs: vars.RETRY_GIVE_UP_MS },
+        retry: { baseMs: vars.RETRY_BASE_MS, maxMs: vars.RETRY_MAX_MS, maxAttempts: vars.RETRY_ATTEMPTS },
         maxWaitMs: vars.WAIT_MAX_MS,
         dropInWaitMs: vars.DROP_IN_WAIT_MS,
         pauseProbeMs: vars.PAUSE_PROBE_MS,
         retentionMs: vars.RETENTION_DAYS * 86_400_000,
+        deadRetentionMs: vars.DEAD_RETENTION_DAYS * 86_400_000,
+        ledgerRetentionMs: vars.LEDGER_RETENTION_DAYS * 86_400_000,
         lingerMs: vars.BATCH_LINGER_MS,
         lingerMaxMs: vars.BATCH_LINGER_MAX_MS,
         rateMarginMs: vars.CALLTOUCH_RATE_MARGIN_MS,

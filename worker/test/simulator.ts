@@ -21,6 +21,8 @@ export interface SimulatorRequest {
   status: number;
   outcome: string;
   response: any;
+  /** With `timeoutApplies`: the answer the request earned, which its sender never got. */
+  lostResponse?: { status: number; body: any };
 }
 
 export interface SimulatorOrder {

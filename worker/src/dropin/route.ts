@@ -2,6 +2,7 @@ import {
   type ChangeKind,
   type FieldError,
   orderCreateInput,
+  ordersDeleteInput,
   orderUpdateInput,
   type Receipt,
   toFieldErrors,
@@ -27,7 +28,7 @@ export const dropIn = new Hono<DropInEnv>();
 
 const admitWriter = gate("orders:write");
 
-dropIn.post("/:kind{create|update}", async (c) => {
+dropIn.post("/:kind{create|update|delete}", async (c) => {
   const kind = c.req.param("kind") as ChangeKind;
   const settings = c.get("settings");
   const key = c.req.header("access-token") ?? bearerOf(c.req.header("authorization"));
@@ -56,6 +57,7 @@ function readBody(kind: ChangeKind, body: unknown, maxOrders: number) {
   const root = body as { crm?: unknown; orders?: unknown } | undefined;
   if (typeof root !== "object" || root === null)
     return { ok: false as const, errors: [{ field: "", message: "the body must be a JSON object" }] };
+  if (kind === "delete") return readDeletes(root, maxOrders);
   if (kind === "create" && (typeof root.crm !== "string" || root.crm.trim() === "")) {
     errors.push({ field: "crm", message: "required: the name of the CRM" });
   }
@@ -71,7 +73,17 @@ function readBody(kind: ChangeKind, body: unknown, maxOrders: number) {
   return errors.length > 0 ? { ok: false as const, errors } : { ok: true as const, orders };
 }
 
-function wireError(kind: ChangeKind, index: number, error: FieldError) {
+/** A delete's body, `{ orderNumbers }`, as the deletes of those deals. */
+function readDeletes(root: object, maxOrders: number) {
+  const parsed = ordersDeleteInput.safeParse(root);
+  if (!parsed.success) return { ok: false as const, errors: toFieldErrors(parsed.error).map(({ field, message }) => ({ field, message })) };
+  if (parsed.data.orderNumbers.length > maxOrders) {
+    return { ok: false as const, errors: [{ field: "orderNumbers", message: `must be a list of 1 to ${maxOrders} orderNumbers` }] };
+  }
+  return { ok: true as const, orders: parsed.data.orderNumbers.map((orderNumber) => ({ orderNumber })) };
+}
+
+function wireError(kind: Exclude<ChangeKind, "delete">, index: number, error: FieldError) {
   const [head, ...rest] = error.field.split(/(?=[.[])/);
   return { field: `orders[${index}].${calltouchField(kind, head ?? "")}${rest.join("")}`, message: error.message };
 }

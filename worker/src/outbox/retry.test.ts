@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type RetrySchedule, retryDelay } from "./retry";
 
-const schedule: RetrySchedule = { baseMs: 1000, maxMs: 60_000, giveUpMs: 86_400_000 };
+const schedule: RetrySchedule = { baseMs: 1000, maxMs: 60_000, maxAttempts: 400 };
 /** A `random` that always answers `value`. */
 const fixed = (value: number) => () => value;
 /** The least and the most delay before attempt `attempts + 1`: both ends of the equal jitter. */

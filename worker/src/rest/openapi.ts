@@ -103,6 +103,13 @@ export function buildOpenApiDocument() {
     schema: { type: "string", minLength: 1, maxLength: 255 },
     example: memoExampleOrder.orderNumber,
   };
+  const waitParam = (what: string) => ({
+    name: "wait",
+    in: "query",
+    required: false,
+    description: `Hold the answer up to this many milliseconds until the ${what} is delivered or dead`,
+    schema: { type: "integer", minimum: 0, maximum: MAX_WAIT_MS },
+  });
   const idempotencyKeyParam = {
     name: "Idempotency-Key",
     in: "header",
@@ -118,7 +125,7 @@ export function buildOpenApiDocument() {
       title: "calltouch-gateway REST API",
       version: "1",
       description:
-        "Deals from a CRM to Calltouch, through a durable outbox: a 2xx means the changes are stored, and each is then delivered exactly once or parked as dead with its reason. The same operations as the tRPC procedures `orders.create`, `orders.update`, `orders.validate` and `orders.status`, with the same validation, keys, scopes, limits and receipts.",
+        "Deals from a CRM to Calltouch, through a durable outbox: a 2xx means the changes are stored, and each is then delivered exactly once or parked as dead with its reason. The same operations as the tRPC procedures `orders.create`, `orders.update`, `orders.delete`, `orders.validate` and `orders.status`, with the same validation, keys, scopes, limits and receipts.",
     },
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],
@@ -156,17 +163,7 @@ export function buildOpenApiDocument() {
           tags: ["orders"],
           summary: "Update a deal (orders.update)",
           description: "Only the fields given change. A body naming another orderNumber is a 400. Needs the orders:write scope.",
-          parameters: [
-            orderNumberParam,
-            idempotencyKeyParam,
-            {
-              name: "wait",
-              in: "query",
-              required: false,
-              description: "Hold the answer up to this many milliseconds until the change is delivered or dead",
-              schema: { type: "integer", minimum: 0, maximum: MAX_WAIT_MS },
-            },
-          ],
+          parameters: [orderNumberParam, idempotencyKeyParam, waitParam("change")],
           requestBody: { required: true, content: json(ref("OrderChange"), exampleUpdate) },
           responses: {
             "200": { description: "Stored: the change's receipt", content: json(ref("Receipts")) },
@@ -184,6 +181,19 @@ export function buildOpenApiDocument() {
             "200": { description: "The deal's status", content: json(ref("OrderStatus")) },
             "404": problem("The gateway never accepted a change of this deal"),
             ...refusals,
+          },
+        },
+        delete: {
+          operationId: "deleteOrder",
+          tags: ["orders"],
+          summary: "Delete a deal in Calltouch (orders.delete)",
+          description:
+            "Queued in order with the deal's other changes; once delivered, the gateway forgets the deal, so that a later create creates it again. Needs the orders:write scope.",
+          parameters: [orderNumberParam, idempotencyKeyParam, waitParam("delete")],
+          responses: {
+            "200": { description: "Stored: the delete's receipt", content: json(ref("Receipts")) },
+            ...refusals,
+            "409": problem("The Idempotency-Key was used with another body"),
           },
         },
       },

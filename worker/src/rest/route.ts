@@ -6,6 +6,7 @@ import {
   normalizeOrderNumber,
   type OrderUpdate,
   ordersCreateInput,
+  ordersDeleteInput,
   orderUpdateInput,
   type Receipt,
   toFieldErrors,
@@ -14,7 +15,7 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod";
 import { bearerOf, gate, knockOf, type Scope, type SecretPrincipal } from "../access";
-import { accept, dryRun, type OrderCaller, type OrderFailure, type Outcome, statusOf } from "../services/orders";
+import { accept, acceptDeletes, dryRun, type OrderCaller, type OrderFailure, type Outcome, statusOf } from "../services/orders";
 import type { Settings } from "../settings";
 
 type RestEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; principal: SecretPrincipal } };
@@ -37,7 +38,7 @@ const STATUSES = { invalid: 400, too_large: 413, conflict: 409 } as const satisf
  * functions as its procedure (`worker/src/services/orders.ts`) behind the same key, scope and rate limit,
  * so the two protocols cannot drift apart; `/openapi.json` describes it.
  *
- * @example app.route("/v1", rest); // POST /v1/orders, PATCH|GET /v1/orders/{orderNumber}, POST /v1/orders:validate
+ * @example app.route("/v1", rest); // POST /v1/orders, PATCH|GET|DELETE /v1/orders/{orderNumber}, POST /v1/orders:validate
  */
 export const rest = new Hono<RestEnv>();
 
@@ -67,6 +68,18 @@ rest.patch("/orders/:orderNumber", scoped("orders:write"), async (c) => {
   }
   const call = wait.data === undefined ? { orders: [order.data] } : { orders: [order.data], wait: wait.data };
   return answer(c, await accept(callerOf(c), "update", call), 200);
+});
+
+rest.delete("/orders/:orderNumber", scoped("orders:write"), async (c) => {
+  const input = ordersDeleteInput.safeParse({ orderNumbers: [c.req.param("orderNumber")] });
+  const wait = waitParam.safeParse(c.req.query("wait"));
+  if (!input.success || !wait.success) {
+    return invalid(c, [
+      ...(input.success ? [] : toFieldErrors(input.error)),
+      ...(wait.success ? [] : [{ path: ["wait"], field: "wait", message: wait.error.issues[0]!.message }]),
+    ]);
+  }
+  return answer(c, await acceptDeletes(callerOf(c), { orderNumbers: input.data.orderNumbers, wait: wait.data }), 200);
 });
 
 rest.get("/orders/:orderNumber", scoped("orders:read"), async (c) => {

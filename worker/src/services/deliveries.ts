@@ -3,7 +3,7 @@
  * replaying dead changes, lifting a pause), whichever door they come through. Doors never reach the
  * outbox but through here and the orders service.
  */
-import type { ChangeListInput, ChangePage, DeliveryStats, ReplayInput } from "@calltouch-gateway/contract";
+import type { ChangeListInput, ChangePage, DeliveryStats, Forgotten, Replayed, ReplayInput } from "@calltouch-gateway/contract";
 import { outboxOf } from "../outbox/site";
 
 /** Whose deliveries: the site of the caller's key. */
@@ -23,12 +23,23 @@ export async function listChanges(caller: DeliveriesCaller, input: ChangeListInp
 }
 
 /**
- * Puts dead changes back on their way with a fresh retry budget; answers the ids that were dead and now wait.
+ * Puts dead changes back on their way with a fresh retry budget, decided again from facts; answers the ids
+ * that were dead and now wait, and those refused because a later change of their deal was delivered.
  *
- * @example const { replayed } = await replayChanges(caller, { changeIds: [17] });
+ * @example const { replayed, refused } = await replayChanges(caller, { changeIds: [17] });
  */
-export async function replayChanges(caller: DeliveriesCaller, input: ReplayInput): Promise<{ replayed: number[] }> {
-  return { replayed: await outboxOf(caller.env, caller.principal.site).replay(input) };
+export function replayChanges(caller: DeliveriesCaller, input: ReplayInput): Promise<Replayed> {
+  return outboxOf(caller.env, caller.principal.site).replay(input);
+}
+
+/**
+ * Clears what the ledger believes of these deals (that Calltouch holds them), so that a create of one goes
+ * as a create again: for a deal deleted in Calltouch by hand. Answers the deals it knew.
+ *
+ * @example const { forgotten } = await forgetDeals(caller, ["42"]);
+ */
+export async function forgetDeals(caller: DeliveriesCaller, orderNumbers: string[]): Promise<Forgotten> {
+  return { forgotten: await outboxOf(caller.env, caller.principal.site).forget(orderNumbers) };
 }
 
 /**

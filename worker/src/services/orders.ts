@@ -10,8 +10,10 @@ import {
   type DryRunInput,
   type DryRunResult,
   type OrderCreate,
+  type OrderDelete,
   type OrderStatus,
   type OrderUpdate,
+  type Purged,
   type Receipt,
   toCall,
 } from "@calltouch-gateway/contract";
@@ -65,7 +67,7 @@ const idempotencyKey = z.string().trim().min(1).max(255, "the Idempotency-Key he
  * const outcome = await accept(caller, "create", ordersCreateInput.parse(memoExampleOrder));
  * if (outcome.ok) console.log(outcome.value.receipts[0].state); // "queued"
  */
-export async function accept<T extends OrderCreate | OrderUpdate>(
+export async function accept<T extends OrderCreate | OrderUpdate | OrderDelete>(
   caller: OrderCaller,
   kind: ChangeKind,
   input: T | T[] | Call<T>,
@@ -86,14 +88,40 @@ export async function accept<T extends OrderCreate | OrderUpdate>(
   const result = await outboxOf(caller.env, site).enqueue({
     site,
     kind,
+    origin: "deal",
     orders: call.orders,
     requestId: caller.requestId,
     caller: keyId,
     ...(key.data === undefined ? {} : { idempotencyKey: key.data }),
     ...(call.wait === undefined ? {} : { waitMs: call.wait }),
   });
-  if (!result.ok) return { ok: false, error: { kind: "conflict", message: result.conflict } };
-  return { ok: true, value: { receipts: result.receipts } };
+  if (!result.ok) return { ok: false, error: { kind: "conflict", message: result.error.message } };
+  return { ok: true, value: { receipts: result.value } };
+}
+
+/**
+ * Queues the deletion of deals in Calltouch, each in order with the deal's other changes; once a delete
+ * is delivered, the ledger forgets the deal, so that a later create creates it again.
+ *
+ * @example const outcome = await acceptDeletes(caller, ordersDeleteInput.parse({ orderNumbers: ["42"] }));
+ */
+export function acceptDeletes(caller: OrderCaller, input: { orderNumbers: string[]; wait?: number | undefined }) {
+  const orders: OrderDelete[] = input.orderNumbers.map((orderNumber) => ({ orderNumber }));
+  return accept(caller, "delete", input.wait === undefined ? { orders } : { orders, wait: input.wait });
+}
+
+/**
+ * Erases what the gateway holds of these deals' personal data, on request (the changes' inputs and
+ * Calltouch's texts, queued changes cancelled, idempotency records that point at them); refused with
+ * `conflict` while a change of one is being sent.
+ *
+ * @example const outcome = await purgeDeals(caller, ["42"]); // outcome.value.purged[0].changes === 3
+ */
+export async function purgeDeals(caller: Pick<OrderCaller, "env" | "principal">, orderNumbers: string[]): Promise<Outcome<Purged>> {
+  const result = await outboxOf(caller.env, caller.principal.site).purge(orderNumbers);
+  return result.ok
+    ? { ok: true, value: { purged: result.value } }
+    : { ok: false, error: { kind: "conflict", message: result.error.message } };
 }
 
 /**
@@ -107,7 +135,7 @@ export async function accept<T extends OrderCreate | OrderUpdate>(
  */
 export async function preview<T extends OrderCreate | OrderUpdate>(
   caller: OrderCaller,
-  kind: ChangeKind,
+  kind: "create" | "update",
   input: T | T[] | Call<T>,
 ): Promise<DryRunResult> {
   const { orders } = toCall(input);
@@ -118,8 +146,9 @@ export async function preview<T extends OrderCreate | OrderUpdate>(
   const now = new Date();
   return {
     orders: orders.map((order) => {
-      const sentAs = sendAs(kind, known.has(order.orderNumber));
-      const calltouch = compileChange(kind, sentAs, order, caller.settings.calltouch, now);
+      // A create or an update is sent as one of the two, never as a delete.
+      const sentAs = sendAs(kind, known.has(order.orderNumber)) as "create" | "update";
+      const calltouch = compileChange(kind, sentAs, order, caller.settings.calltouch, now) as DryRunResult["orders"][number]["calltouch"];
       return reader ? { orderNumber: order.orderNumber, sentAs, calltouch } : { orderNumber: order.orderNumber, calltouch };
     }),
   };
@@ -145,8 +174,10 @@ export function statusOf(caller: Pick<OrderCaller, "env" | "principal">, orderNu
 }
 
 /**
- * Stores one lead of a website form (a public key's only way in) in its site's outbox. The form's door
- * has validated it and given it its key's defaults; idempotency and waiting are not offered to forms.
+ * Stores one lead of a public key (a website form, `leads.submit`) in its site's outbox. The door has
+ * validated it and given it its key's defaults; idempotency and waiting are not offered to leads. A lead
+ * is only ever sent as a create and never touches a deal Calltouch holds: if the ledger knows its order
+ * number, it dies with the reason instead of becoming an update.
  *
  * @example const [receipt] = await acceptLead({ env, requestId, site: key.site, keyId: key.id }, order);
  */
@@ -157,9 +188,10 @@ export async function acceptLead(
   const result = await outboxOf(caller.env, caller.site).enqueue({
     site: caller.site,
     kind: "create",
+    origin: "lead",
     orders: [order],
     requestId: caller.requestId,
     caller: caller.keyId,
   });
-  return result.ok ? { ok: true, value: result.receipts[0]! } : { ok: false, error: { kind: "conflict", message: result.conflict } };
+  return result.ok ? { ok: true, value: result.value[0]! } : { ok: false, error: { kind: "conflict", message: result.error.message } };
 }

@@ -1,5 +1,13 @@
-import { type ChangePage, changeListInput, type DeliveryStats, replayInput } from "@calltouch-gateway/contract";
-import { deliveryStatsOf, listChanges, replayChanges, resumeDelivery } from "../../services/deliveries";
+import {
+  type ChangePage,
+  changeListInput,
+  type DeliveryStats,
+  type Forgotten,
+  forgetInput,
+  type Replayed,
+  replayInput,
+} from "@calltouch-gateway/contract";
+import { deliveryStatsOf, forgetDeals, listChanges, replayChanges, resumeDelivery } from "../../services/deliveries";
 import { router, scopedProcedure } from "../trpc";
 
 /**
@@ -12,10 +20,18 @@ export const deliveriesRouter = router({
     .input(changeListInput)
     .query(({ input, ctx }): Promise<ChangePage> => listChanges(ctx, input)),
 
-  /** Sends dead changes again, with a fresh retry budget; answers the ids that were dead and now wait. */
+  /**
+   * Sends dead changes again, with a fresh retry budget, decided again from facts; answers the ids that were
+   * dead and now wait, and those refused (a later change of their deal was delivered, which they would overwrite).
+   */
   replay: scopedProcedure("admin")
     .input(replayInput)
-    .mutation(({ input, ctx }): Promise<{ replayed: number[] }> => replayChanges(ctx, input)),
+    .mutation(({ input, ctx }): Promise<Replayed> => replayChanges(ctx, input)),
+
+  /** Clears the ledger's belief that Calltouch holds these deals: a create of one goes as a create again. */
+  forget: scopedProcedure("admin")
+    .input(forgetInput)
+    .mutation(({ input, ctx }): Promise<Forgotten> => forgetDeals(ctx, input.orderNumbers)),
 
   /** Counts by state, the age of the oldest queued change, and why delivery is paused, if it is. */
   stats: scopedProcedure("orders:read").query(({ ctx }): Promise<DeliveryStats> => deliveryStatsOf(ctx)),

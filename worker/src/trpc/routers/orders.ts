@@ -1,6 +1,13 @@
-import { dryRunInput, orderStatusInput, ordersCreateInput, ordersUpdateInput } from "@calltouch-gateway/contract";
+import {
+  dryRunInput,
+  orderStatusInput,
+  ordersCreateInput,
+  ordersDeleteInput,
+  ordersUpdateInput,
+  purgeInput,
+} from "@calltouch-gateway/contract";
 import { TRPCError } from "@trpc/server";
-import { accept, dryRun, type OrderFailure, type Outcome, statusOf } from "../../services/orders";
+import { accept, acceptDeletes, dryRun, type OrderFailure, type Outcome, purgeDeals, statusOf } from "../../services/orders";
 import { router, scopedProcedure } from "../trpc";
 
 const CODES = { invalid: "BAD_REQUEST", too_large: "PAYLOAD_TOO_LARGE", conflict: "CONFLICT" } as const satisfies Record<
@@ -38,8 +45,18 @@ export const ordersRouter = router({
     .input(dryRunInput)
     .mutation(({ input, ctx }) => dryRun(ctx, input)),
 
-  /** What became of each deal: the state of its latest change, Calltouch's id, and its history. */
+  /** What became of each deal: the state of its latest change, Calltouch's id, what the ledger believes, and its history. */
   status: scopedProcedure("orders:read")
     .input(orderStatusInput)
     .query(async ({ input, ctx }) => ({ orders: await statusOf(ctx, input.orderNumbers) })),
+
+  /** Deletes deals in Calltouch (`{ orderNumbers, wait? }`), each in order with its other changes; a receipt per deal. */
+  delete: scopedProcedure("orders:write")
+    .input(ordersDeleteInput)
+    .mutation(async ({ input, ctx }) => orThrow(await acceptDeletes(ctx, input))),
+
+  /** Erases what the gateway holds of these deals' personal data, on request (admin). */
+  purge: scopedProcedure("admin")
+    .input(purgeInput)
+    .mutation(async ({ input, ctx }) => orThrow(await purgeDeals(ctx, input.orderNumbers))),
 });
