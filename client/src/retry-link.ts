@@ -19,12 +19,12 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseMs: 500, maxMs: 30_
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
- * The mutations that may be sent twice: the gateway stores a create or an update once per
+ * The mutations that may be sent twice: the gateway stores a create, an update or a delete once per
  * `Idempotency-Key` and answers a repeat with the first call's receipts, and a dry run stores nothing.
  * Queries are safe by nature; any other mutation is sent once.
  */
-const REPEATABLE_MUTATIONS = new Set(["orders.create", "orders.update", "orders.validate"]);
-const KEYED_MUTATIONS = new Set(["orders.create", "orders.update"]);
+const REPEATABLE_MUTATIONS = new Set(["orders.create", "orders.update", "orders.delete", "orders.validate"]);
+const KEYED_MUTATIONS = new Set(["orders.create", "orders.update", "orders.delete"]);
 
 /** What {@link resilienceLink} needs. */
 export interface ResilienceOptions {
@@ -35,7 +35,7 @@ export interface ResilienceOptions {
 }
 
 /**
- * A tRPC link that gives every create and update an idempotency key (the caller's, from the call's
+ * A tRPC link that gives every create, update and delete an idempotency key (the caller's, from the call's
  * `context.idempotencyKey`, or a random one), bounds each attempt by a timeout, and repeats the calls
  * that are safe to repeat when they failed in a way a repeat may fix. The key travels in the
  * operation's context; the HTTP link sends it as the `Idempotency-Key` header.

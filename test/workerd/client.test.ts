@@ -55,6 +55,18 @@ describe("the typed client repeats only what is safe to repeat", { timeout: 30_0
     expect(receipts).toEqual([expect.objectContaining({ orderNumber: "client-lost-1", changeId: orders[0]!.changes[0]!.changeId })]);
   });
 
+  it("sends a delete whose answer was lost again under the same key, and the gateway stores it once", async () => {
+    const { attempts, fetch } = faultyFetch((n) => (n === 1 ? "lost" : undefined));
+    const gateway = client(fetch);
+
+    await gateway.orders.delete.mutate({ orderNumbers: ["client-lost-2"] });
+
+    expect(attempts.map((attempt) => attempt.path)).toEqual(["/trpc/orders.delete", "/trpc/orders.delete"]);
+    expect(attempts[1]!.idempotencyKey).toBe(attempts[0]!.idempotencyKey);
+    const { orders } = await gateway.orders.status.query({ orderNumbers: ["client-lost-2"] });
+    expect(orders[0]!.changes.map((change) => change.kind)).toEqual(["delete"]);
+  });
+
   it("gives each call a key of its own, and sends the caller's key when the call names one", async () => {
     const { attempts, fetch } = faultyFetch(() => undefined);
     const gateway = client(fetch);
