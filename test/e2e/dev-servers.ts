@@ -32,7 +32,7 @@ export interface DevServerOptions {
   vars?: string;
   /**
    * Secret keys to add to the vars' `API_KEYS`: each caller of a test with its own key, as separate
-   * integrations would be (one key may make 600 calls a minute).
+   * integrations would be (each with its own KEY_RATE_LIMITER budget).
    */
   keys?: TestKey[];
   /** The port of the examples' static server; default a free one. */

@@ -16,10 +16,7 @@ const orderNumbers = Array.from({ length: ORDERS }, (_, index) => `load-${index}
 
 /** The example's admin key, for the operators' stats. */
 const ADMIN_KEY = "dev-key";
-/**
- * Each caller has its own secret key, as separate integrations would: one key may make 600 calls a
- * minute (KEY_RATE_LIMITER), too few for the 4,000 calls here; each caller makes 80.
- */
+/** Each caller has its own secret key, as separate integrations would; each makes 80 of the 4,000 calls. */
 const callerKey = (caller: number) => `load-test-caller-${caller}`;
 
 let servers: DevServers;
