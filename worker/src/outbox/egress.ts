@@ -43,9 +43,11 @@ export class Egress extends DurableObject<Env> {
 
   /**
    * A send slot for `site`: now, or after waiting its turn for at most about {@link MAX_HOLD_MS}; during
-   * a longer slow-down hold, the time to come back.
+   * a longer slow-down hold, the time to come back. `answered` is the answer to the site's last send, told
+   * here rather than in a call of its own when the site goes on sending at once.
    */
-  acquire(site: string): Promise<Grant> {
+  acquire(site: string, answered?: Answered): Promise<Grant> {
+    if (answered) this.record(answered);
     const window = this.budget();
     const now = Date.now();
     const held = window.held(now);
@@ -63,6 +65,19 @@ export class Egress extends DurableObject<Env> {
 
   /** The answer to a granted send came back: it counts from then on; a slow-down holds every site. */
   answered(answer: Answered): void {
+    this.record(answer);
+    this.pump();
+  }
+
+  /** A granted slot was not used (nothing was left to send): it never counted. */
+  release(ticket: number): void {
+    const window = this.budget();
+    window.release(ticket);
+    this.persist(window);
+    this.pump();
+  }
+
+  private record(answer: Answered): void {
     const window = this.budget();
     window.answered(answer.ticket, answer.at);
     if (answer.slowDown) {
@@ -72,7 +87,6 @@ export class Egress extends DurableObject<Env> {
       window.calm();
     }
     this.persist(window);
-    this.pump();
   }
 
   /** Grants the slots free now to the waiters in turn, then sleeps until the next one frees or an answer comes. */

@@ -56,6 +56,12 @@ export class Flusher {
     const credentials = await credentialsFingerprint(calltouch);
     const deadline = Date.now() + FLUSH_BUDGET_MS;
     let comeBackAt = 0;
+    // The answer to the last send, told to the egress with the next slot's request when one follows at once.
+    let answer: Answered | undefined;
+    const tell = async () => {
+      if (answer) await this.answered(answer);
+      answer = undefined;
+    };
 
     while (Date.now() < deadline) {
       if (this.pausedUntilProbe(credentials)) break;
@@ -63,24 +69,27 @@ export class Flusher {
       if (!batch) break;
       // A batch that is not full waits for more changes; then it is picked again.
       if (batch.lingerMs > 0) {
+        await tell();
         await scheduler.wait(batch.lingerMs);
         continue;
       }
-      const grant = await this.acquire(siteId);
+      const grant = await this.acquire(siteId, answer);
+      answer = undefined;
       if (!grant.granted) {
         comeBackAt = grant.retryAt;
         break;
       }
-      // Changes may have joined while the slot was awaited: the batch is picked again, as full as it gets now.
-      const now = this.choose(settings, false);
+      // Changes may have joined while the slot was awaited: a batch that was not full is picked again.
+      const now = batch.changes.length < settings.calltouch.batchSize ? this.choose(settings, false) : batch;
       if (!now) {
-        await this.answered({ ticket: grant.ticket, at: Date.now() });
+        await this.release(grant.ticket);
         continue;
       }
-      await this.send(now, grant.ticket, settings, calltouch, credentials);
+      answer = await this.send(now, grant.ticket, settings, calltouch, credentials);
       this.leadsTurn = !this.leadsTurn;
       this.onSettled();
     }
+    await tell();
 
     const now = Date.now();
     if ((this.store.getValue<number>("prunedAt") ?? 0) < now - PRUNE_EVERY_MS) {
@@ -139,9 +148,9 @@ export class Flusher {
     return chooseBatch(turn, other, batchSize, linger, now);
   }
 
-  private async acquire(siteId: string): Promise<Grant> {
+  private async acquire(siteId: string, answered: Answered | undefined): Promise<Grant> {
     try {
-      return await egressOf(this.env).acquire(siteId);
+      return await egressOf(this.env).acquire(siteId, answered);
     } catch (error) {
       log("warn", "the egress budget could not be asked; trying again", { error });
       return { granted: false, retryAt: Date.now() + EGRESS_RETRY_MS };
@@ -157,14 +166,25 @@ export class Flusher {
     }
   }
 
-  /** Sends a batch under a granted slot and stores what becomes of each change. */
+  private async release(ticket: number): Promise<void> {
+    try {
+      await egressOf(this.env).release(ticket);
+    } catch (error) {
+      log("warn", "the egress budget could not be told of an unused slot", { error });
+    }
+  }
+
+  /**
+   * Sends a batch under a granted slot and stores what becomes of each change. Answers what the egress is
+   * still to be told: when the answer came (a slow-down is told at once, to hold every site).
+   */
   private async send(
     batch: Batch<Routed>,
     ticket: number,
     settings: Settings,
     calltouch: SiteSettings,
     credentials: string,
-  ): Promise<void> {
+  ): Promise<Answered | undefined> {
     const started = Date.now();
     const paused = this.store.getValue<Pause>("pause") !== undefined;
     this.ctx.storage.transactionSync(() =>
@@ -176,7 +196,8 @@ export class Flusher {
     const verdict = await this.upstream(batch, settings, calltouch);
     const now = Date.now();
     const slowDown = verdict.kind === "slow_down" || verdict.retryAfterMs !== undefined;
-    await this.answered({ ticket, at: now, ...(slowDown ? { slowDown: { retryAfterMs: verdict.retryAfterMs } } : {}) });
+    const answer: Answered = { ticket, at: now, ...(slowDown ? { slowDown: { retryAfterMs: verdict.retryAfterMs } } : {}) };
+    if (slowDown) await this.answered(answer);
 
     const retries = Math.max(...batch.changes.map((change) => change.retries)) + 1;
     const failure = {
@@ -208,6 +229,7 @@ export class Flusher {
         ...(verdict.results ? { refused: fates.filter((fate) => fate.to !== "delivered").length } : { error: verdict.message }),
       });
     });
+    return slowDown ? undefined : answer;
   }
 
   /** The classifier's verdict on the request of a batch; a failure of the gateway's own is an unknown outcome. */

@@ -52,6 +52,15 @@ describe("SendWindow", () => {
     expect(new SendWindow(LIMITS, EMPTY_WINDOW).delay(450)).toBe(0);
   });
 
+  it("forgets a slot that was granted and never used", () => {
+    const window = windowWith([0, 0, 0, 0], 10);
+    const unused = window.start(20);
+
+    expect(window.open(20)).toBe(false);
+    window.release(unused);
+    expect(window.open(20)).toBe(true);
+  });
+
   it("holds every send for Retry-After when Calltouch asks to slow down", () => {
     const window = windowWith([0]);
 

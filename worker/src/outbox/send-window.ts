@@ -107,6 +107,11 @@ export class SendWindow {
     else this.state.sends.push({ ticket, start: at, answeredAt: at });
   }
 
+  /** A slot granted as `ticket` was never used: it leaves the window as if it had not been granted. */
+  release(ticket: number): void {
+    this.state.sends = this.state.sends.filter((send) => send.ticket !== ticket);
+  }
+
   /** Calltouch asked to slow down at `at`: hold every send for `retryAfterMs`, or for a hold that doubles in a row. */
   slowDown(at: number, retryAfterMs: number | undefined): void {
     const { slowDownBaseMs, slowDownMaxMs } = this.limits;
