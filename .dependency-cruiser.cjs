@@ -29,6 +29,30 @@ module.exports = {
       to: { path: "^worker/src/(outbox|services|trpc|rest|dropin|forms|console)/" },
     },
     {
+      name: "outbox-knows-no-callers",
+      comment:
+        "The outbox stores and delivers changes; who asked for them (a door, a service, a key) is above it. It may use the Calltouch client below it and nothing higher.",
+      severity: "error",
+      from: { path: "^worker/src/outbox/", pathNot: "[.]test[.]ts$" },
+      to: { path: "^worker/src/(services|access|trpc|rest|dropin|forms|console)/" },
+    },
+    {
+      name: "services-know-no-doors",
+      comment:
+        "A service (orders, deliveries) answers every door alike; a protocol's shape belongs in its door, so a service never imports one.",
+      severity: "error",
+      from: { path: "^worker/src/services/" },
+      to: { path: "^worker/src/(trpc|rest|dropin|forms|console)/" },
+    },
+    {
+      name: "access-knows-no-doors-or-queue",
+      comment:
+        "Access decides who may knock (keys, scopes, origins, limits) before anything is stored: it reads no queue and no protocol, so its rules hold the same at every door.",
+      severity: "error",
+      from: { path: "^worker/src/access/", pathNot: "[.]test[.]ts$" },
+      to: { path: "^worker/src/(services|outbox|calltouch|trpc|rest|dropin|forms|console)/" },
+    },
+    {
       name: "simulator-stands-alone",
       comment:
         "The simulator plays Calltouch as Calltouch would: it shares no code with the gateway, so that a bug cannot agree with itself.",

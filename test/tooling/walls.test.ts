@@ -83,6 +83,30 @@ describe("pnpm run walls", () => {
       edge: "worker/src/calltouch/client.ts → worker/src/outbox/store.ts",
     },
     {
+      rule: "outbox-knows-no-callers",
+      files: {
+        "worker/src/outbox/flush.ts": 'import { value } from "../services/orders";\nexport { value };\n',
+        "worker/src/services/orders.ts": exported,
+      },
+      edge: "worker/src/outbox/flush.ts → worker/src/services/orders.ts",
+    },
+    {
+      rule: "services-know-no-doors",
+      files: {
+        "worker/src/services/orders.ts": 'import type { Value } from "../rest/route";\nexport type V = Value;\n',
+        "worker/src/rest/route.ts": exported,
+      },
+      edge: "worker/src/services/orders.ts → worker/src/rest/route.ts",
+    },
+    {
+      rule: "access-knows-no-doors-or-queue",
+      files: {
+        "worker/src/access/gate.ts": 'import { value } from "../outbox/site";\nexport { value };\n',
+        "worker/src/outbox/site.ts": exported,
+      },
+      edge: "worker/src/access/gate.ts → worker/src/outbox/site.ts",
+    },
+    {
       rule: "simulator-stands-alone",
       files: {
         "simulator/src/app.ts": 'import { value } from "../../contract/src/index";\nexport { value };\n',
