@@ -1,4 +1,4 @@
-// The walls between the layers (README "Layout"), checked on every import by `pnpm run walls`, which the
+// The walls between the layers (CONTRIBUTING.md, "The walls"), checked on every import by `pnpm run walls`, which the
 // test command runs. A broken wall fails with the rule's name and its comment: read the comment, then move
 // the code to the layer that may own it rather than widening the rule.
 /** @type {import("dependency-cruiser").IConfiguration} */
