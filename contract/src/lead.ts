@@ -179,7 +179,8 @@ export function leadFromForm(
  * @example formFieldErrors([{ path: ["utm", "source"], field: "utm.source", message: "…" }]) // [{ path: ["utm_source"], field: "utm_source", … }]
  */
 export function formFieldErrors(errors: readonly FieldError[]): FieldError[] {
-  return errors.map((error) => formFieldError(formFieldOf(error.path), error.message));
+  // An error of the whole body (JSON that is no JSON) is about no field of the form.
+  return errors.map((error) => (error.path.length === 0 ? error : formFieldError(formFieldOf(error.path), error.message)));
 }
 
 /** An error of one form field, named as the form names it (a form's names need not be identifiers). */

@@ -59,23 +59,33 @@ describe("request ids", () => {
 });
 
 describe("the edge", () => {
-  it("refuses a body over the limit with 413 before reading it", async () => {
+  it("refuses a body over the limit with 413 before reading it, in the door's own shape with the request id", async () => {
     const small = { ...env, MAX_BODY_BYTES: "1024" };
     const response = await app.request(
       "/trpc/orders.create",
-      { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(2048) },
+      { method: "POST", headers: { "content-type": "application/json", "content-length": "2048" }, body: "x".repeat(2048) },
       small,
     );
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ error: { message: "The request body is larger than 1024 bytes" } });
+    expect(await response.json()).toEqual({
+      error: {
+        message: "The request body is larger than 1024 bytes",
+        code: -32013,
+        data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413, path: "orders.create", requestId: response.headers.get("x-request-id") },
+      },
+    });
   });
 
   it("says the body limit in Russian to a caller that asks, and on visitors' doors to everyone", async () => {
     const small = { ...env, MAX_BODY_BYTES: "1024" };
     const big = { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(2048) };
     const asked = await app.request("/trpc/orders.create", { ...big, headers: { ...big.headers, "accept-language": "ru" } }, small);
-    expect(await asked.json()).toEqual({ error: { message: "Запрос больше 1024 байт" } });
-    const visitor = await app.request(`/forms/${FORM_KEY}`, { ...big, headers: { ...big.headers, "accept-language": "en" } }, small);
+    expect(((await asked.json()) as { error: { message: string } }).error.message).toBe("Запрос больше 1024 байт");
+    const visitor = await app.request(
+      `/forms/${FORM_KEY}`,
+      { ...big, headers: { ...big.headers, "accept-language": "en", accept: "application/json" } },
+      small,
+    );
     expect(await visitor.json()).toEqual({ error: { message: "Запрос больше 1024 байт" } });
   });
 

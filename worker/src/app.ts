@@ -1,12 +1,9 @@
-import { type Language, refusalMessage } from "@calltouch-gateway/contract";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { bearerOf, gate, knockOf, leadCors } from "./access";
+import { Hono } from "hono";
+import { type BodyVariables, bearerOf, gate, knockOf, leadCors, readBody } from "./access";
 import { dropIn } from "./dropin/route";
 import { forms } from "./forms/route";
 import { log } from "./log";
-import { memo } from "./memo";
 import { docs } from "./rest/docs";
 import { rest } from "./rest/route";
 import { runtimeHealth } from "./runtime";
@@ -15,7 +12,7 @@ import { appRouter } from "./trpc/router";
 
 type AppEnv = {
   Bindings: Env;
-  Variables: { settings: Settings; requestId: string; callerRequestId: string | undefined };
+  Variables: { settings: Settings; requestId: string; callerRequestId: string | undefined } & BodyVariables;
 };
 
 const app = new Hono<AppEnv>();
@@ -34,6 +31,8 @@ app.use(async (c, next) => {
   if (c.var.callerRequestId) log("info", "request", { requestId: id, callerRequestId: c.var.callerRequestId, path: c.req.path });
   c.header("X-Request-Id", id);
   await next();
+  // Set again on answers made elsewhere (tRPC's fetch adapter builds its own Response).
+  c.header("X-Request-Id", id);
 });
 
 const admitAdmin = gate("admin");
@@ -66,13 +65,21 @@ app.use("*", async (c, next) => {
 /** The doors web pages call with public keys: they speak Russian to visitors, whatever they ask for. */
 const visitorsDoor = (path: string) => path.startsWith("/forms/") || path === "/trpc/leads.submit";
 
-// API callers read English unless they ask for Russian (Accept-Language).
-app.use("*", (c, next) =>
-  bodyLimitFor(c.get("settings").maxBodyBytes, visitorsDoor(c.req.path) ? "ru" : knockOf(c, undefined).language)(c, next),
-);
-// A lead is a visitor's form: its doors read far less than a CRM's call of a thousand deals.
-app.use("/forms/*", (c, next) => bodyLimitFor(c.get("settings").leadMaxBodyBytes, "ru")(c, next));
-app.use("/trpc/leads.submit", (c, next) => bodyLimitFor(c.get("settings").leadMaxBodyBytes, "ru")(c, next));
+// Every door reads its body by one policy (access/body): JSON, and form data on the form endpoint only.
+// A lead is a visitor's form: its doors read far less than a CRM's call of a thousand deals. API callers
+// read English unless they ask for Russian (Accept-Language).
+const readDoorBody = readBody<AppEnv>((c) => {
+  const settings = c.get("settings");
+  const visitor = visitorsDoor(c.req.path);
+  return {
+    accepts: c.req.path.startsWith("/forms/") ? ["json", "form"] : ["json"],
+    maxBytes: visitor ? Math.min(settings.leadMaxBodyBytes, settings.maxBodyBytes) : settings.maxBodyBytes,
+    language: visitor ? "ru" : knockOf(c, undefined).language,
+    // A tRPC query carries its input in the URL.
+    ...(c.req.path.startsWith("/trpc/") ? { queryInput: "input" } : {}),
+  };
+});
+for (const door of ["/trpc/*", "/v1/*", "/forms/*", "/lead-service/v1/api/client-order/*"]) app.use(door, readDoorBody);
 app.use(
   "/trpc/leads.submit",
   leadCors((c) => bearerOf(c.req.header("authorization"))),
@@ -93,6 +100,7 @@ app.all("/trpc/*", async (c) => {
       settings,
       knock: knockOf(c, bearerOf(c.req.header("authorization")), visitorsDoor(c.req.path) ? "ru" : undefined),
       idempotencyKey: c.req.header("idempotency-key"),
+      bodyRefusal: c.var.body.ok ? undefined : c.var.body.error,
       resHeaders,
     }),
     onError({ error, path }) {
@@ -116,17 +124,6 @@ app.onError((error, c) => {
 
 function internalError(id: string) {
   return { error: { message: `Internal error; quote request id ${id} when reporting it`, requestId: id } };
-}
-
-// Limits are settings, so each middleware is made once per distinct value (and language) rather than per request.
-const bodyLimits = new Map<string, MiddlewareHandler>();
-function bodyLimitFor(maxSize: number, language: Language): MiddlewareHandler {
-  return memo(bodyLimits, `${maxSize}:${language}`, () =>
-    bodyLimit({
-      maxSize,
-      onError: (c) => c.json({ error: { message: refusalMessage("body_too_large", language, { max: maxSize }) } }, 413),
-    }),
-  );
 }
 
 export default app;

@@ -3,7 +3,7 @@
  * gate whether a request may pass, in the same steps: key → principal (secret or public) → what the door
  * needs of it → its site → its rate limit. A door only says a refusal in its own protocol's shape.
  */
-import { type Language, type RefusalParams, type RefusalReason, refusalMessage } from "@calltouch-gateway/contract";
+import { type FieldError, type Language, type RefusalParams, type RefusalReason, refusalMessage } from "@calltouch-gateway/contract";
 import type { Result } from "../result";
 import { findKey, type KeyEntry, type Scope } from "./keys";
 import { allows, type Principal, type PublicPrincipal, type SecretPrincipal } from "./principal";
@@ -28,14 +28,16 @@ export interface Knock {
 
 /**
  * Why a request may not pass, ready to answer: its status, the words (in the caller's language) and,
- * for a limit, how long to wait. `field` names the input a refusal is about (Turnstile's token).
+ * for a limit, how long to wait. `field` names the input a refusal is about (Turnstile's token);
+ * `fieldErrors` name each place of a body that cannot be read as meant (`./body/`).
  */
 export interface Refusal {
-  status: 400 | 401 | 403 | 413 | 429;
+  status: 400 | 401 | 403 | 413 | 415 | 429;
   reason: RefusalReason;
   message: string;
   retryAfter?: number;
   field?: string;
+  fieldErrors?: FieldError[];
 }
 
 /** Seconds a caller over a limit is told to wait: the limiters count per minute (`[[ratelimits]]`, period 60). */

@@ -5,10 +5,12 @@
  * - `verifyHuman`: Turnstile for the public keys that require it;
  * - `orderOfLead`: the deal a lead becomes;
  * - `leadCors`: the CORS grants of the doors pages may call;
- * - `bearerOf`, `knockOf`: what a Hono door tells the gate.
+ * - `bearerOf`, `knockOf`: what a Hono door tells the gate;
+ * - `readBody`: what a door reads of a request: media type, charset, size, JSON that means one thing.
  *
  * The key file's schema (`keys.ts`) is read by the settings.
  */
+export { type Body, type BodyPolicy, type BodyVariables, CHARSETS, MAX_JSON_DEPTH, readBody } from "./body";
 export { leadCors } from "./cors";
 export { gate, type Knock, type Need, type Refusal, refusal } from "./gate";
 export type { Scope } from "./keys";

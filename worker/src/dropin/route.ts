@@ -8,12 +8,12 @@ import {
   toFieldErrors,
 } from "@calltouch-gateway/contract";
 import { type Context, Hono } from "hono";
-import { bearerOf, gate, knockOf, type Refusal } from "../access";
-import { accept } from "../services/orders";
+import { type BodyVariables, bearerOf, gate, knockOf, type Refusal } from "../access";
+import { accept, tooManyOrders } from "../services/orders";
 import type { Settings } from "../settings";
 import { calltouchField, fromCalltouch } from "./wire-input";
 
-type DropInEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string } };
+type DropInEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string } & BodyVariables };
 
 const schemas = { create: orderCreateInput, update: orderUpdateInput } as const;
 
@@ -31,18 +31,24 @@ const admitWriter = gate("orders:write");
 dropIn.post("/:kind{create|update|delete}", async (c) => {
   const kind = c.req.param("kind") as ChangeKind;
   const settings = c.get("settings");
+  if (!c.var.body.ok) return calltouchError(c, c.var.body.error);
   const key = c.req.header("access-token") ?? bearerOf(c.req.header("authorization"));
   const admitted = await admitWriter({ ...knockOf(c, key), site: c.req.header("siteid") }, c.env, settings.keys);
   if (!admitted.ok) return calltouchError(c, admitted.error);
   const principal = admitted.value;
 
-  const body = await c.req.json().catch(() => undefined);
-  const parsed = readBody(kind, body, settings.maxOrdersPerCall);
+  const body = c.var.body.value;
+  const json = body.type === "json" ? body.value : undefined;
+  const tooMany = tooManyOrders(json, settings);
+  if (tooMany) return c.json({ data: null, error: { code: CODES[413], message: tooMany.message } }, 413);
+  const parsed = readOrders(kind, json);
   if (!parsed.ok) return c.json({ data: { validationErrorData: parsed.errors } }, 400);
 
   // The same path as every other call; the wait is the drop-in's, so that callers get Calltouch's ids.
   const caller = { env: c.env, settings, requestId: c.get("requestId"), principal, idempotencyKey: c.req.header("idempotency-key") };
-  const outcome = await accept(caller, kind, { orders: parsed.orders, wait: settings.delivery.dropInWaitMs });
+  // The drop-in's wait is the gateway's own, held to what any call may wait.
+  const wait = Math.min(settings.delivery.dropInWaitMs, settings.delivery.maxWaitMs);
+  const outcome = await accept(caller, kind, { orders: parsed.orders, wait });
   if (!outcome.ok) {
     return outcome.error.kind === "conflict"
       ? c.json({ data: null, error: { code: "CONFLICT", message: outcome.error.message } }, 409)
@@ -52,17 +58,17 @@ dropIn.post("/:kind{create|update|delete}", async (c) => {
 });
 
 /** The body in Calltouch's format, validated by the contract's rules, or Calltouch-style validation errors. */
-function readBody(kind: ChangeKind, body: unknown, maxOrders: number) {
+function readOrders(kind: ChangeKind, body: unknown) {
   const errors: { field: string; message: string }[] = [];
   const root = body as { crm?: unknown; orders?: unknown } | undefined;
   if (typeof root !== "object" || root === null)
     return { ok: false as const, errors: [{ field: "", message: "the body must be a JSON object" }] };
-  if (kind === "delete") return readDeletes(root, maxOrders);
+  if (kind === "delete") return readDeletes(root);
   if (kind === "create" && (typeof root.crm !== "string" || root.crm.trim() === "")) {
     errors.push({ field: "crm", message: "required: the name of the CRM" });
   }
-  if (!Array.isArray(root.orders) || root.orders.length === 0 || root.orders.length > maxOrders) {
-    errors.push({ field: "orders", message: `must be a list of 1 to ${maxOrders} orders` });
+  if (!Array.isArray(root.orders) || root.orders.length === 0) {
+    errors.push({ field: "orders", message: "must be a list of orders, at least one" });
     return { ok: false as const, errors };
   }
   const orders = root.orders.map((order, index) => {
@@ -74,12 +80,9 @@ function readBody(kind: ChangeKind, body: unknown, maxOrders: number) {
 }
 
 /** A delete's body, `{ orderNumbers }`, as the deletes of those deals. */
-function readDeletes(root: object, maxOrders: number) {
+function readDeletes(root: object) {
   const parsed = ordersDeleteInput.safeParse(root);
   if (!parsed.success) return { ok: false as const, errors: toFieldErrors(parsed.error).map(({ field, message }) => ({ field, message })) };
-  if (parsed.data.orderNumbers.length > maxOrders) {
-    return { ok: false as const, errors: [{ field: "orderNumbers", message: `must be a list of 1 to ${maxOrders} orderNumbers` }] };
-  }
   return { ok: true as const, orders: parsed.data.orderNumbers.map((orderNumber) => ({ orderNumber })) };
 }
 
@@ -100,10 +103,23 @@ function calltouchItem(receipt: Receipt) {
   return { orderNumber: receipt.orderNumber, changeId: receipt.changeId, state: receipt.state };
 }
 
-const CODES = { 400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 413: "PAYLOAD_TOO_LARGE", 429: "LIMIT_EXCEEDED" } as const;
+const CODES = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "LIMIT_EXCEEDED",
+} as const satisfies Record<Refusal["status"], string>;
 
-/** A refusal in the shape of Calltouch's own errors, with `Retry-After` when limited. */
+/**
+ * A refusal in the shape of Calltouch's own errors, with `Retry-After` when limited; one about fields of
+ * the body in the shape of Calltouch's validation errors.
+ */
 function calltouchError(c: Context<DropInEnv>, refusal: Refusal) {
+  if (refusal.fieldErrors !== undefined) {
+    return c.json({ data: { validationErrorData: refusal.fieldErrors.map(({ field, message }) => ({ field, message })) } }, 400);
+  }
   if (refusal.retryAfter !== undefined) c.header("Retry-After", String(refusal.retryAfter));
   return c.json({ data: null, error: { code: CODES[refusal.status], message: refusal.message } }, refusal.status);
 }

@@ -9,13 +9,13 @@ import {
 } from "@calltouch-gateway/contract";
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
-import { gate, knockOf, leadCors, orderOfLead, type Refusal, refusal, verifyHuman } from "../access";
+import { type Body, type BodyVariables, gate, knockOf, leadCors, orderOfLead, type Refusal, refusal, verifyHuman } from "../access";
 import { log } from "../log";
 import { acceptLead } from "../services/orders";
 import type { Settings } from "../settings";
 import { acceptedPage, invalidPage, refusedPage } from "./pages";
 
-type FormsEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string } };
+type FormsEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string } & BodyVariables };
 type FormsContext = Context<FormsEnv>;
 
 const admitLead = gate("lead");
@@ -35,12 +35,13 @@ forms.use(
 
 forms.post("/:key", async (c) => {
   const settings = c.get("settings");
+  if (!c.var.body.ok) return refuse(c, c.var.body.error);
   const knock = knockOf(c, c.req.param("key"), "ru");
   const admitted = await admitLead(knock, c.env, settings.keys);
   if (!admitted.ok) return refuse(c, admitted.error);
   const principal = admitted.value;
 
-  const fields = await readFields(c);
+  const fields = readFields(c.var.body.value);
   if (!fields.ok) return refuse(c, fields.error);
   const { lead, errors } = leadFromForm(fields.value, principal.key.customFields);
   if (errors.length > 0) return invalid(c, errors);
@@ -66,25 +67,22 @@ forms.post("/:key", async (c) => {
 });
 
 /**
- * The form's fields: form data (files are no part of a lead) or a JSON object. At most `LIMITS.leadFields` of them are read: a flood of tiny fields is refused, not walked.
+ * The form's fields, as the edge read them (`c.var.body`): form data (its text fields) or a JSON object.
+ * At most `LIMITS.leadFields` of them are read: a flood of tiny fields is refused, not walked.
  */
-async function readFields(c: FormsContext): Promise<{ ok: true; value: FormFields } | { ok: false; error: Refusal }> {
-  const type = c.req.header("content-type") ?? "";
+function readFields(body: Body): { ok: true; value: FormFields } | { ok: false; error: Refusal } {
   let entries: [string, unknown][] | undefined;
-  if (type.startsWith("application/json")) {
-    const body: unknown = await c.req.json().catch(() => undefined);
-    if (typeof body === "object" && body !== null && !Array.isArray(body)) entries = Object.entries(body);
-  } else if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
-    const body = await c.req.formData().catch(() => undefined);
-    if (body) entries = [...body].filter(([, value]) => typeof value === "string");
-  }
+  if (body.type === "json" && typeof body.value === "object" && body.value !== null && !Array.isArray(body.value)) {
+    entries = Object.entries(body.value);
+  } else if (body.type === "form") entries = body.fields;
   if (entries === undefined) return { ok: false, error: refusal(400, "unreadable_body", "ru") };
   if (entries.length > LIMITS.leadFields) return { ok: false, error: refusal(413, "too_many_fields", "ru", { max: LIMITS.leadFields }) };
-  const fields: FormFields = {};
+  // No prototype: a field named __proto__ is a field like any other, refused by name, not a way to change the object.
+  const fields: FormFields = Object.create(null);
   for (const [name, value] of entries) {
     // Numbers and booleans read as text; a list or an object is left as it is, for the lead's schema to refuse, never walked.
     const text = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
-    fields[name] = name in fields ? [fields[name], text].flat() : text;
+    fields[name] = Object.hasOwn(fields, name) ? [fields[name], text].flat() : text;
   }
   return { ok: true, value: fields };
 }
@@ -93,14 +91,15 @@ function wantsJson(c: FormsContext): boolean {
   return (c.req.header("accept") ?? "").includes("application/json");
 }
 
-function invalid(c: FormsContext, errors: FieldError[]) {
+function invalid(c: FormsContext, errors: FieldError[], status: Refusal["status"] = 400) {
   const message = errors.map((error) => (error.field ? `${error.field}: ${error.message}` : error.message)).join("; ");
-  return wantsJson(c) ? c.json({ error: { message, fieldErrors: errors } }, 400) : c.html(invalidPage(errors, formPage(c)), 400);
+  return wantsJson(c) ? c.json({ error: { message, fieldErrors: errors } }, status) : c.html(invalidPage(errors, formPage(c)), status);
 }
 
-/** A refusal as JSON or as a page; one about a field (Turnstile's token) names the form's field. */
+/** A refusal as JSON or as a page; one about a field (Turnstile's token, a JSON key) names the form's field. */
 function refuse(c: FormsContext, refused: Refusal) {
   if (refused.retryAfter !== undefined) c.header("Retry-After", String(refused.retryAfter));
+  if (refused.fieldErrors !== undefined) return invalid(c, formFieldErrors(refused.fieldErrors), refused.status);
   if (refused.field !== undefined) {
     const [error] = formFieldErrors([{ path: [refused.field], field: refused.field, message: refused.message }]);
     return wantsJson(c)

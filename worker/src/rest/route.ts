@@ -14,11 +14,20 @@ import {
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod";
-import { bearerOf, gate, knockOf, type Scope, type SecretPrincipal } from "../access";
-import { accept, acceptDeletes, dryRun, type OrderCaller, type OrderFailure, type Outcome, statusOf } from "../services/orders";
+import { type BodyVariables, bearerOf, gate, knockOf, type Scope, type SecretPrincipal } from "../access";
+import {
+  accept,
+  acceptDeletes,
+  dryRun,
+  type OrderCaller,
+  type OrderFailure,
+  type Outcome,
+  statusOf,
+  tooManyOrders,
+} from "../services/orders";
 import type { Settings } from "../settings";
 
-type RestEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; principal: SecretPrincipal } };
+type RestEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; principal: SecretPrincipal } & BodyVariables };
 type RestContext = Context<RestEnv>;
 
 /**
@@ -42,21 +51,27 @@ const STATUSES = { invalid: 400, too_large: 413, conflict: 409 } as const satisf
  */
 export const rest = new Hono<RestEnv>();
 
+// A body that cannot be read as meant (its type, charset, size or JSON: access/body) is refused first.
+rest.use("*", async (c, next) => {
+  if (!c.var.body.ok) return fail(c, c.var.body.error.status, c.var.body.error.message, c.var.body.error.fieldErrors);
+  await next();
+});
+
 rest.post("/orders", scoped("orders:write"), async (c) => {
-  const input = await parseBody(c, ordersCreateInput);
+  const input = parseBody(c, ordersCreateInput);
   if (!input.ok) return input.response;
   return answer(c, await accept(callerOf(c), "create", input.data), 201);
 });
 
 // A literal `:validate` (Google's custom-method style): Hono reads `:` as a parameter only at a segment's start.
 rest.post("/orders:validate", scoped("orders:write"), async (c) => {
-  const input = await parseBody(c, dryRunInput);
+  const input = parseBody(c, dryRunInput);
   if (!input.ok) return input.response;
   return c.json(await dryRun(callerOf(c), input.data), 200);
 });
 
 rest.patch("/orders/:orderNumber", scoped("orders:write"), async (c) => {
-  const body = await readJson(c);
+  const body = readJson(c);
   if (!body.ok) return body.response;
   const order = updateOf(c.req.param("orderNumber"), body.data);
   const wait = waitParam.safeParse(c.req.query("wait"));
@@ -147,23 +162,25 @@ function callerOf(c: RestContext): OrderCaller {
 
 type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
 
-async function readJson(c: RestContext): Promise<Parsed<unknown>> {
-  try {
-    return { ok: true, data: await c.req.json() };
-  } catch {
-    return { ok: false, response: invalid(c, [{ path: [], field: "", message: "send the body as JSON" }]) };
-  }
+/** The JSON body the edge read (`c.var.body`); a call without one is refused as invalid input. */
+function readJson(c: RestContext): Parsed<unknown> {
+  const body = c.var.body.ok ? c.var.body.value : undefined;
+  if (body?.type === "json") return { ok: true, data: body.value };
+  return { ok: false, response: invalid(c, [{ path: [], field: "", message: "send the body as JSON" }]) };
 }
 
-async function parseBody<T extends z.ZodType>(c: RestContext, schema: T): Promise<Parsed<z.output<T>>> {
-  const body = await readJson(c);
+/** A call of deals as `schema` reads it, its orders counted first: too many is a 413 with the limit, not a 400. */
+function parseBody<T extends z.ZodType>(c: RestContext, schema: T): Parsed<z.output<T>> {
+  const body = readJson(c);
   if (!body.ok) return body;
+  const tooMany = tooManyOrders(body.data, c.var.settings);
+  if (tooMany) return { ok: false, response: fail(c, STATUSES[tooMany.kind], tooMany.message) };
   const parsed = schema.safeParse(body.data);
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, response: invalid(c, toFieldErrors(parsed.error)) };
 }
 
 function answer(c: RestContext, outcome: Outcome<{ receipts: Receipt[] }>, status: 200 | 201): Response {
-  if (!outcome.ok) return fail(c, STATUSES[outcome.error.kind], outcome.error.message);
+  if (!outcome.ok) return fail(c, STATUSES[outcome.error.kind], outcome.error.message, outcome.error.fieldErrors);
   return c.json(outcome.value, status);
 }
 

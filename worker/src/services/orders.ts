@@ -9,6 +9,9 @@ import {
   type ChangeKind,
   type DryRunInput,
   type DryRunResult,
+  type FieldError,
+  fieldError,
+  invalidInputMessage,
   type OrderCreate,
   type OrderDelete,
   type OrderStatus,
@@ -41,13 +44,14 @@ export interface OrderCaller {
 
 /**
  * Why a call was refused after its input passed the contract's schema. Each adapter maps the kind to its
- * status: `invalid` 400, `too_large` 413, `conflict` 409.
+ * status: `invalid` 400, `too_large` 413, `conflict` 409. `fieldErrors` name the fields of an invalid call.
  *
  * @example if (!outcome.ok && outcome.error.kind === "conflict") return c.json({ error: { message: outcome.error.message } }, 409);
  */
 export interface OrderFailure {
   kind: "invalid" | "too_large" | "conflict";
   message: string;
+  fieldErrors?: FieldError[];
 }
 
 /**
@@ -75,14 +79,13 @@ export async function accept<T extends OrderCreate | OrderUpdate | OrderDelete>(
   const key = idempotencyKey.safeParse(caller.idempotencyKey);
   if (!key.success) return { ok: false, error: { kind: "invalid", message: key.error.issues[0]!.message } };
   const call = toCall(input);
-  if (call.orders.length > caller.settings.maxOrdersPerCall) {
-    return {
-      ok: false,
-      error: {
-        kind: "too_large",
-        message: `At most ${caller.settings.maxOrdersPerCall} orders per call; this one has ${call.orders.length}`,
-      },
-    };
+  const tooMany = tooManyOrders(call, caller.settings);
+  if (tooMany) return { ok: false, error: tooMany };
+  const { maxWaitMs } = caller.settings.delivery;
+  if (call.wait !== undefined && call.wait > maxWaitMs) {
+    // Held for less than asked, a caller would take "queued" for a slow Calltouch: the limit is said instead.
+    const fieldErrors = [fieldError(["wait"], `at most ${maxWaitMs} ms here (WAIT_MAX_MS)`)];
+    return { ok: false, error: { kind: "invalid", message: invalidInputMessage(fieldErrors), fieldErrors } };
   }
   const { site, keyId } = caller.principal;
   const result = await outboxOf(caller.env, site).enqueue({
@@ -122,6 +125,28 @@ export async function purgeDeals(caller: Pick<OrderCaller, "env" | "principal">,
   return result.ok
     ? { ok: true, value: { purged: result.value } }
     : { ok: false, error: { kind: "conflict", message: result.error.message } };
+}
+
+/**
+ * A refusal of a call of more orders than one call may carry (`MAX_ORDERS_PER_CALL`), counted as sent:
+ * one order, a list, `{ orders }`, or a dry run's `{ create }` / `{ update }` of any of them. Doors count
+ * before the schema reads a single order, so that too many is too large (413, with the limit), not a
+ * list refused as invalid.
+ *
+ * @example const tooMany = tooManyOrders(await getRawInput(), ctx.settings); if (tooMany) throw …;
+ */
+export function tooManyOrders(input: unknown, settings: Pick<Settings, "maxOrdersPerCall">): OrderFailure | undefined {
+  const count = ordersIn(input);
+  const max = settings.maxOrdersPerCall;
+  return count > max ? { kind: "too_large", message: `At most ${max} orders per call; this one has ${count}` } : undefined;
+}
+
+function ordersIn(input: unknown): number {
+  if (Array.isArray(input)) return input.length;
+  if (typeof input !== "object" || input === null) return 1;
+  const { orders, create, update } = input as { orders?: unknown; create?: unknown; update?: unknown };
+  if (Array.isArray(orders)) return orders.length;
+  return create !== undefined ? ordersIn(create) : update !== undefined ? ordersIn(update) : 1;
 }
 
 /**

@@ -33,6 +33,7 @@ async function call(path: string, method = "POST") {
       settings,
       knock: { key: undefined, origin: undefined, ip: undefined, language: "en" as const },
       idempotencyKey: undefined,
+      bodyRefusal: undefined,
       resHeaders: new Headers(),
     }),
   });

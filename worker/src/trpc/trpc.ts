@@ -27,6 +27,8 @@ export interface Context extends WorkerContext {
   knock: Knock;
   /** The `Idempotency-Key` header of the call, if any. */
   idempotencyKey: string | undefined;
+  /** Why the call's body (or a query's input) could not be read as meant, if it could not: said before anything else. */
+  bodyRefusal: Refusal | undefined;
   /** Headers to add to the response (`Retry-After`); the fetch adapter's `Headers`. */
   resHeaders: { set(name: string, value: string): void };
 }
@@ -87,31 +89,41 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 
-/** Open to anyone; nothing behind it may touch deals. */
-export const publicProcedure = t.procedure;
-
 const CODES = {
   400: "BAD_REQUEST",
   401: "UNAUTHORIZED",
   403: "FORBIDDEN",
   413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
   429: "TOO_MANY_REQUESTS",
 } as const satisfies Record<Refusal["status"], TRPCError["code"]>;
 
 /**
- * A refusal of the access module as tRPC's error, with its `Retry-After`.
+ * A refusal of the access module as tRPC's error, with its `Retry-After`; one that names fields is
+ * answered as invalid input is.
  *
  * @example if (!human.ok) throw refused(ctx, human.error);
  */
 export function refused(ctx: Pick<Context, "resHeaders">, refusal: Refusal): TRPCError {
   if (refusal.retryAfter !== undefined) ctx.resHeaders.set("Retry-After", String(refusal.retryAfter));
+  if (refusal.fieldErrors !== undefined) return invalidFields(refusal.fieldErrors);
   return new TRPCError({ code: CODES[refusal.status], message: refusal.message });
 }
+
+// Every procedure first says why its body could not be read, if it could not (the fetch adapter was
+// handed an empty one): in tRPC's error shape, with the request id, like any other refusal.
+const readable = t.procedure.use(({ ctx, next }) => {
+  if (ctx.bodyRefusal !== undefined) throw refused(ctx, ctx.bodyRefusal);
+  return next();
+});
+
+/** Open to anyone; nothing behind it may touch deals. */
+export const publicProcedure = readable;
 
 /** A procedure behind the gate of `need`: its context gains the principal the gate let through. */
 function gated<N extends Need>(need: N) {
   const admit = gate(need);
-  return t.procedure.use(async ({ ctx, next }) => {
+  return readable.use(async ({ ctx, next }) => {
     const admitted = await admit(ctx.knock, ctx.env, ctx.settings.keys);
     if (!admitted.ok) throw refused(ctx, admitted.error);
     return next({ ctx: { principal: admitted.value } });

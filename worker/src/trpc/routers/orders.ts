@@ -7,8 +7,8 @@ import {
   purgeInput,
 } from "@calltouch-gateway/contract";
 import { TRPCError } from "@trpc/server";
-import { accept, acceptDeletes, dryRun, type OrderFailure, type Outcome, purgeDeals, statusOf } from "../../services/orders";
-import { router, scopedProcedure } from "../trpc";
+import { accept, acceptDeletes, dryRun, type OrderFailure, type Outcome, purgeDeals, statusOf, tooManyOrders } from "../../services/orders";
+import { invalidFields, router, scopedProcedure } from "../trpc";
 
 const CODES = { invalid: "BAD_REQUEST", too_large: "PAYLOAD_TOO_LARGE", conflict: "CONFLICT" } as const satisfies Record<
   OrderFailure["kind"],
@@ -17,9 +17,17 @@ const CODES = { invalid: "BAD_REQUEST", too_large: "PAYLOAD_TOO_LARGE", conflict
 
 /** The result of an order function, or its failure thrown as the matching tRPC error. */
 function orThrow<T>(outcome: Outcome<T>): T {
-  if (!outcome.ok) throw new TRPCError({ code: CODES[outcome.error.kind], message: outcome.error.message });
-  return outcome.value;
+  if (outcome.ok) return outcome.value;
+  if (outcome.error.fieldErrors) throw invalidFields(outcome.error.fieldErrors);
+  throw new TRPCError({ code: CODES[outcome.error.kind], message: outcome.error.message });
 }
+
+/** A call of deals, whose orders are counted before its schema reads them: too many is a 413 with the limit. */
+const writer = scopedProcedure("orders:write").use(async ({ ctx, getRawInput, next }) => {
+  const tooMany = tooManyOrders(await getRawInput(), ctx.settings);
+  if (tooMany) throw new TRPCError({ code: CODES[tooMany.kind], message: tooMany.message });
+  return next();
+});
 
 /** Deals: create them at their first stage, update them at every later change, and follow them. */
 export const ordersRouter = router({
@@ -27,23 +35,17 @@ export const ordersRouter = router({
    * Accepts one deal or up to 1000 for creation; answers a receipt per deal (state `queued`, or later
    * states when the call asked to `wait`).
    */
-  create: scopedProcedure("orders:write")
-    .input(ordersCreateInput)
-    .mutation(async ({ input, ctx }) => orThrow(await accept(ctx, "create", input))),
+  create: writer.input(ordersCreateInput).mutation(async ({ input, ctx }) => orThrow(await accept(ctx, "create", input))),
 
   /** Accepts changes of one deal or up to 1000 (only the fields given change); a receipt per deal. */
-  update: scopedProcedure("orders:write")
-    .input(ordersUpdateInput)
-    .mutation(async ({ input, ctx }) => orThrow(await accept(ctx, "update", input))),
+  update: writer.input(ordersUpdateInput).mutation(async ({ input, ctx }) => orThrow(await accept(ctx, "update", input))),
 
   /**
    * A dry run of `create` (`{ create: input }`) or `update` (`{ update: input }`): the Calltouch JSON each
    * order would be sent as (and whether as a create or an update), or the same 400 the call would get.
    * A mutation although it changes nothing: a thousand orders do not fit in a query's URL.
    */
-  validate: scopedProcedure("orders:write")
-    .input(dryRunInput)
-    .mutation(({ input, ctx }) => dryRun(ctx, input)),
+  validate: writer.input(dryRunInput).mutation(({ input, ctx }) => dryRun(ctx, input)),
 
   /** What became of each deal: the state of its latest change, Calltouch's id, what the ledger believes, and its history. */
   status: scopedProcedure("orders:read")
