@@ -35,7 +35,7 @@ describe("one order or a list", () => {
   });
 
   it(`takes 1 to ${MAX_ORDERS_PER_CALL} orders`, () => {
-    const orders = (count: number) => Array.from({ length: count }, (_, i) => ({ orderNumber: i }));
+    const orders = (count: number) => Array.from({ length: count }, (_, i) => ({ orderNumber: i + 1 }));
     expect(toCall(ordersCreateInput.parse(orders(MAX_ORDERS_PER_CALL))).orders).toHaveLength(MAX_ORDERS_PER_CALL);
     expect(fieldErrors(ordersCreateInput, orders(MAX_ORDERS_PER_CALL + 1))).toStrictEqual([
       { path: [], field: "", message: "at most 1000 orders per call" },

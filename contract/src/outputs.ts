@@ -37,7 +37,7 @@ export const receipt = z
     orderNumber: z.string(),
     changeId: z.int().min(1),
     state: changeState,
-    calltouchOrderId: z.int().optional().describe("Calltouch's id of the deal, once a change of it was delivered"),
+    calltouchOrderId: z.int().min(1).optional().describe("Calltouch's id of the deal, once a change of it was delivered"),
     deliveredAt: z.string().optional().describe("When Calltouch accepted the change (ISO 8601)"),
     error: z.string().optional().describe("Why the change is dead, or why its last attempt failed"),
     attempts: z.int().min(0),
@@ -78,10 +78,11 @@ export type ChangeRecord = z.output<typeof changeRecord>;
  */
 export const ledgerEntry = z
   .object({
-    calltouchOrderId: z.int().optional(),
+    calltouchOrderId: z.int().min(1).optional(),
     since: z.string().describe("When the ledger last learned it (ISO 8601)"),
     learnedFrom: z
       .int()
+      .min(1)
       .optional()
       .describe(
         "The change whose delivery taught it; absent for a belief kept from before facts were recorded, which a refusal may revise",
@@ -98,7 +99,7 @@ export const orderStatus = z
   .object({
     orderNumber: z.string(),
     state: z.enum([...CHANGE_STATES, "unknown"]).describe("The state of the deal's latest change"),
-    calltouchOrderId: z.int().optional(),
+    calltouchOrderId: z.int().min(1).optional(),
     ledger: ledgerEntry.nullable().describe("null: the gateway does not know Calltouch to hold the deal, so a create goes as a create"),
     changes: z.array(changeRecord).describe("Every change of the deal the outbox still keeps, oldest first"),
   })
@@ -145,7 +146,7 @@ export const deliveryStats = z.object({
 export type DeliveryStats = z.output<typeof deliveryStats>;
 
 /** A page of changes in one state: `deliveries.list`; `next` is the `after` of the following page. */
-export const changePage = z.object({ changes: z.array(changeRecord), next: z.int().optional() });
+export const changePage = z.object({ changes: z.array(changeRecord), next: z.int().min(1).optional() });
 export type ChangePage = z.output<typeof changePage>;
 
 /**
@@ -155,8 +156,8 @@ export type ChangePage = z.output<typeof changePage>;
  * @example { replayed: [17], refused: [{ changeId: 12, reason: "change 15 of deal 42, which is later, was delivered: …" }] }
  */
 export const replayed = z.object({
-  replayed: z.array(z.int()),
-  refused: z.array(z.object({ changeId: z.int(), reason: z.string() })),
+  replayed: z.array(z.int().min(1)),
+  refused: z.array(z.object({ changeId: z.int().min(1), reason: z.string() })),
 });
 export type Replayed = z.output<typeof replayed>;
 

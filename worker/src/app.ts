@@ -5,14 +5,15 @@ import { dropIn } from "./dropin/route";
 import { forms } from "./forms/route";
 import { log } from "./log";
 import { docs } from "./rest/docs";
+import type { DocumentedLimits } from "./rest/openapi";
 import { rest } from "./rest/route";
 import { runtimeHealth } from "./runtime";
-import { readKeys, readSettings, type Settings } from "./settings";
+import { callerLimits, readKeys, readSettings, type Settings } from "./settings";
 import { appRouter } from "./trpc/router";
 
 type AppEnv = {
   Bindings: Env;
-  Variables: { settings: Settings; requestId: string; callerRequestId: string | undefined } & BodyVariables;
+  Variables: { settings: Settings; requestId: string; callerRequestId: string | undefined; limits: DocumentedLimits } & BodyVariables;
 };
 
 const app = new Hono<AppEnv>();
@@ -48,7 +49,12 @@ app.get("/health", async (c) => {
   return c.json({ status: result.ok ? "ok" : "misconfigured", ...details }, result.ok ? 200 : 503);
 });
 
-// The API's description is public and needs no settings: `/openapi.json` and its reference page `/docs`.
+// The API's description is public and needs no settings (it states the deployment's limits when they can
+// be read): `/openapi.json` and its reference page `/docs`.
+app.use("/openapi.json", (c, next) => {
+  c.set("limits", callerLimits(c.env));
+  return next();
+});
 app.route("/", docs);
 
 // Everything below needs working settings; a misconfigured gateway says so in its logs and /health.

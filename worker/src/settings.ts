@@ -249,3 +249,23 @@ export function siteSettings(settings: Settings, siteId: string): SiteSettings {
     },
   );
 }
+
+/**
+ * The limits a caller runs into as this deployment sets them, or as the schema's defaults when its
+ * settings cannot be read: what the OpenAPI document states.
+ *
+ * @example openApiDocumentFor(callerLimits(env)).paths["/v1/orders"] // "up to 1000" orders, "at most 30000" ms
+ */
+export function callerLimits(env: object): { maxOrdersPerCall: number; maxWaitMs: number; maxBodyBytes: number } {
+  const read = readSettings(env);
+  if (read.ok) {
+    const { maxOrdersPerCall, maxBodyBytes, delivery } = read.settings;
+    return { maxOrdersPerCall, maxWaitMs: delivery.maxWaitMs, maxBodyBytes };
+  }
+  const { shape } = settingsSchema;
+  return {
+    maxOrdersPerCall: shape.MAX_ORDERS_PER_CALL.parse(undefined),
+    maxWaitMs: shape.WAIT_MAX_MS.parse(undefined),
+    maxBodyBytes: shape.MAX_BODY_BYTES.parse(undefined),
+  };
+}

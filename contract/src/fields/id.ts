@@ -32,7 +32,9 @@ export function normalizeOrderNumber(value: string, ctx: Ctx): string {
  * @example orderNumber.parse(42) // "42"
  */
 export const orderNumber = required(
-  z.union([string, z.int()], { error: expected("the CRM's deal id: a string or an integer") }),
+  z.union([string, z.int().min(1, { error: "a deal id given as a number is at least 1; send any other as a string" })], {
+    error: expected("the CRM's deal id: a string or an integer"),
+  }),
   (value, ctx) => normalizeOrderNumber(String(value), ctx),
 );
 
@@ -47,7 +49,12 @@ export function normalizeCalltouchId(value: number | string, ctx: Ctx): number {
   return Number.isSafeInteger(id) && id > 0 ? id : fail(ctx, `expected a positive integer Calltouch id (123456), got ${quote(value)}`);
 }
 
-const calltouchIdInput = z.union([z.int(), string], { error: expected("a Calltouch id: a positive integer or a string of digits") });
+const calltouchIdInput = z.union(
+  [z.int().min(1, { error: (issue) => `expected a positive integer Calltouch id (123456), got ${quote(issue.input)}` }), string],
+  {
+    error: expected("a Calltouch id: a positive integer or a string of digits"),
+  },
+);
 
 /** `callId` / `requestId` of the friendly input, or not set. */
 export const optionalCalltouchId = optional(calltouchIdInput, normalizeCalltouchId);
@@ -66,7 +73,12 @@ export function normalizeDigits(value: number | string, ctx: Ctx): string {
   return /^\d{1,20}$/.test(text) ? text : fail(ctx, `expected an id of digits only (1234567), got ${quote(value)}`);
 }
 
-const digitsInput = z.union([string, z.int()], { error: expected("an id of digits, as a string or an integer") });
+const digitsInput = z.union(
+  [string, z.int().min(0, { error: (issue) => `expected an id of digits only (1234567), got ${quote(issue.input)}` })],
+  {
+    error: expected("an id of digits, as a string or an integer"),
+  },
+);
 
 /** `sessionId`, `tgId`, `vkId`: one, or not set. */
 export const optionalDigits = optional(digitsInput, normalizeDigits);

@@ -85,7 +85,10 @@ export function russianMobile(text: string): string | undefined {
   return national !== undefined && RUSSIAN_MOBILE.test(national) ? `7${national}` : undefined;
 }
 
-const phoneInput = z.union([string, z.int()], { error: expected("a phone number as a string") });
+// A phone as a JSON number is digits without their +: a positive whole number, which the schema says too.
+const phoneInput = z.union([string, z.int().min(1, { error: "not a valid phone number: send it as a string" })], {
+  error: expected("a phone number as a string"),
+});
 
 /**
  * One phone, or not set.

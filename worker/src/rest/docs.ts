@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { openApiDocument } from "./openapi";
+import { type DocumentedLimits, openApiDocumentFor } from "./openapi";
 
 // Scalar renders the reference in the reader's browser from a static asset of this Worker (written by
 // scripts/build-assets.mjs from the pinned @scalar/api-reference): no CDN, so the page renders where
@@ -47,7 +47,9 @@ const page = `<!doctype html>
  *
  * @example app.route("/", docs); // before the middleware that needs settings
  */
-export const docs = new Hono();
+export const docs = new Hono<{ Variables: { limits: DocumentedLimits } }>();
 
-docs.get("/openapi.json", (c) => c.json(openApiDocument));
+// The document states this deployment's limits, which the Worker puts in `c.var.limits` (this module
+// reads no settings: Node's tests read it too).
+docs.get("/openapi.json", (c) => c.json(openApiDocumentFor(c.var.limits)));
 docs.get("/docs", (c) => c.html(page));

@@ -1,13 +1,12 @@
 /**
- * The OpenAPI 3.1 document of the REST API (`/v1`), generated from the contract's zod schemas: the same
- * schemas validate the requests, so the document cannot promise a field the gateway refuses. It imports
- * no Worker APIs, so Node tests can read it too.
+ * The OpenAPI 3.1 document of the REST API (`/v1`), generated from the contract's zod schemas and the
+ * deployment's limits: the same schemas and settings judge the requests, so the document cannot promise
+ * a field, a bound or an answer the gateway does not keep. It imports no Worker APIs, so Node tests (and
+ * an independent linter there) read it too.
  */
 import {
   dryRunInput,
   dryRunResult,
-  MAX_ORDERS_PER_CALL,
-  MAX_WAIT_MS,
   memoExampleOrder,
   orderCreateInput,
   orderStatus,
@@ -18,9 +17,10 @@ import {
   receipts,
 } from "@calltouch-gateway/contract";
 import * as z from "zod";
+import { memo } from "../memo";
 
 const fieldError = z.object({
-  path: z.array(z.union([z.string(), z.int()])).describe("Keys and list positions from the root of the input"),
+  path: z.array(z.union([z.string(), z.int().min(0)])).describe("Keys and list positions from the root of the input"),
   field: z.string().describe('The path as JavaScript writes it: "[3].phones[0]"'),
   message: z.string(),
 });
@@ -63,31 +63,85 @@ const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: JsonSchema, example?: unknown) => ({
   "application/json": { schema, ...(example === undefined ? {} : { example }) },
 });
-const problem = (description: string) => ({ description, content: json(ref("Error")) });
+/** Every answer carries the gateway's id of the request, also in the error body of a refusal. */
+const requestIdHeader = { "X-Request-Id": { $ref: "#/components/headers/RequestId" } };
+const answer = (description: string, content?: ReturnType<typeof json>, headers = {}) => ({
+  description,
+  headers: { ...requestIdHeader, ...headers },
+  ...(content === undefined ? {} : { content }),
+});
+const problem = (description: string, headers = {}) => answer(description, json(ref("Error")), headers);
 
-/** The answers every authenticated operation may give besides its success. */
-const refusals = {
-  "400": problem("Invalid input: `error.fieldErrors` names each offending field; nothing was stored"),
-  "401": problem("No valid API key: send `Authorization: Bearer <key>`"),
-  "403": problem("The key lacks the operation's scope"),
-  "413": problem(`The body is larger than MAX_BODY_BYTES, or has more than MAX_ORDERS_PER_CALL orders`),
-  "429": {
-    ...problem("Too many requests for this key; retry after `Retry-After` seconds"),
-    headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } },
-  },
-  "500": problem("An internal failure; quote `error.requestId`"),
-};
+/** The limits a deployment sets, which the document states as they are there (the settings' names). */
+export interface DocumentedLimits {
+  /** `MAX_ORDERS_PER_CALL` */
+  maxOrdersPerCall: number;
+  /** `WAIT_MAX_MS` */
+  maxWaitMs: number;
+  /** `MAX_BODY_BYTES` */
+  maxBodyBytes: number;
+}
+
+/** The refusals an operation may answer, each said once for every operation that can give it. */
+function refusalsOf(limits: DocumentedLimits) {
+  return {
+    "400": problem(
+      "Invalid input: `error.fieldErrors` names each offending field (a repeated JSON key, a number a float cannot hold exactly, a lone surrogate, JSON nested past 32 levels, a wrong value), or the body is not text in its charset; nothing was stored",
+    ),
+    "401": problem("No valid API key: send `Authorization: Bearer <key>`"),
+    "403": problem("The key lacks the operation's scope, or the request came from a web page (secret keys belong on servers)"),
+    "413": problem(
+      `The body is larger than MAX_BODY_BYTES (${limits.maxBodyBytes} bytes here), or carries more than MAX_ORDERS_PER_CALL (${limits.maxOrdersPerCall} here) orders`,
+    ),
+    "415": problem(
+      "The body is not `application/json`, or declares a charset the gateway does not read (it reads UTF-8, windows-1251, koi8-r, koi8-u, ibm866, iso-8859-5 and x-mac-cyrillic)",
+    ),
+    "429": problem("Too many requests for this key; retry after `Retry-After` seconds", {
+      "Retry-After": { schema: { type: "integer", minimum: 1 }, description: "Seconds to wait" },
+    }),
+    "500": problem("An internal failure; quote `error.requestId`"),
+  };
+}
+
+/** What a body must be, said on every operation that takes one. */
+const BODY_RULES =
+  "JSON in UTF-8 (`Content-Type: application/json`), or in the charset it declares (`application/json; charset=windows-1251`; also koi8-r, koi8-u, ibm866, iso-8859-5, x-mac-cyrillic). Each key once per object; numbers within ±9007199254740991 and exact as written (send longer ids and amounts as strings).";
+
+/**
+ * `OrdersCreate` / `OrdersUpdate` as the deployment takes them: at most `maxOrdersPerCall` orders, a
+ * `wait` of at most `maxWaitMs`. The contract's schemas hold the widest bounds any deployment may set.
+ */
+function callWithin(call: JsonSchema, limits: DocumentedLimits): JsonSchema {
+  const branches = (call.anyOf as JsonSchema[]).map((branch) => {
+    if (branch.type === "array") return { ...branch, maxItems: limits.maxOrdersPerCall };
+    if (branch.type !== "object") return branch;
+    const { orders, wait } = branch.properties as { orders: JsonSchema; wait: { anyOf: JsonSchema[] } };
+    const waits = wait.anyOf.map((option) => (option.type === "integer" ? { ...option, maximum: limits.maxWaitMs } : option));
+    return {
+      ...branch,
+      properties: {
+        ...(branch.properties as object),
+        orders: { ...orders, maxItems: limits.maxOrdersPerCall },
+        wait: { ...wait, anyOf: waits },
+      },
+    };
+  });
+  return { ...call, anyOf: branches };
+}
 
 const exampleReceipts = { receipts: [{ orderNumber: memoExampleOrder.orderNumber, changeId: 1, state: "queued", attempts: 0 }] };
 const exampleUpdate = { status: "Оплачено", revenue: "1500.00", comment: "Оплата по счёту 17" };
 
 /**
- * Builds the document. Exported for tests; the Worker serves {@link openApiDocument}, built once.
+ * Builds the document for a deployment's limits. Exported for tests; the Worker serves
+ * {@link openApiDocumentFor}, built once per set of limits.
  *
- * @example buildOpenApiDocument().paths["/v1/orders"].post.requestBody.content["application/json"].example // memoExampleOrder
+ * @example buildOpenApiDocument({ maxOrdersPerCall: 1000, maxWaitMs: 30_000, maxBodyBytes: 2_097_152 }).paths["/v1/orders"].post.requestBody.content["application/json"].example // memoExampleOrder
  */
-export function buildOpenApiDocument() {
+export function buildOpenApiDocument(limits: DocumentedLimits) {
   const schemas = generatedSchemas();
+  schemas.OrdersCreate = callWithin(schemas.OrdersCreate!, limits);
+  schemas.OrdersUpdate = callWithin(schemas.OrdersUpdate!, limits);
   const { required, ...update } = schemas.OrderUpdate as JsonSchema & { required?: string[] };
   // The path names the deal; a body may repeat its orderNumber, so here it is optional.
   schemas.OrderChange = {
@@ -95,11 +149,14 @@ export function buildOpenApiDocument() {
     ...(required ? { required: required.filter((key) => key !== "orderNumber") } : {}),
     description: "One update of the deal the path names: at least one field besides orderNumber",
   };
+  const withBody = refusalsOf(limits);
+  // What a call without a body can be refused for: neither its body nor its media type.
+  const { "400": _invalid, "413": _tooLarge, "415": _unsupported, ...anyCall } = withBody;
   const orderNumberParam = {
     name: "orderNumber",
     in: "path",
     required: true,
-    description: "The CRM's deal id",
+    description: "The CRM's deal id, percent-encoded as UTF-8",
     schema: { type: "string", minLength: 1, maxLength: 255 },
     example: memoExampleOrder.orderNumber,
   };
@@ -108,7 +165,7 @@ export function buildOpenApiDocument() {
     in: "query",
     required: false,
     description: `Hold the answer up to this many milliseconds until the ${what} is delivered or dead`,
-    schema: { type: "integer", minimum: 0, maximum: MAX_WAIT_MS },
+    schema: { type: "integer", minimum: 0, maximum: limits.maxWaitMs },
   });
   const idempotencyKeyParam = {
     name: "Idempotency-Key",
@@ -118,6 +175,7 @@ export function buildOpenApiDocument() {
       "A retried call with the same key answers the first call's receipts without storing anything twice; the same key with another body is a 409. Per API key.",
     schema: { type: "string", minLength: 1, maxLength: 255 },
   };
+  const body = (schema: JsonSchema, example: unknown) => ({ required: true, description: BODY_RULES, content: json(schema, example) });
   return {
     openapi: "3.1.1",
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
@@ -125,9 +183,11 @@ export function buildOpenApiDocument() {
       title: "calltouch-gateway REST API",
       version: "1",
       description:
-        "Deals from a CRM to Calltouch, through a durable outbox: a 2xx means the changes are stored, and each is then delivered exactly once or parked as dead with its reason. The same operations as the tRPC procedures `orders.create`, `orders.update`, `orders.delete`, `orders.validate` and `orders.status`, with the same validation, keys, scopes, limits and receipts.",
+        "Deals from a CRM to Calltouch, through a durable outbox: a 2xx means the changes are stored, and each is then delivered exactly once or parked as dead with its reason. The same operations as the tRPC procedures `orders.create`, `orders.update`, `orders.delete`, `orders.validate` and `orders.status`, with the same validation, keys, scopes, limits and receipts. Bounds are this deployment's settings.",
+      // The repository grants no licence yet; the document says so rather than invent one.
+      license: { name: "Proprietary: no licence is granted", identifier: "LicenseRef-Proprietary" },
     },
-    servers: [{ url: "/" }],
+    servers: [{ url: "/", description: "The gateway that serves this document" }],
     security: [{ bearer: [] }],
     tags: [{ name: "orders", description: "Create deals, update them, follow their delivery" }],
     paths: {
@@ -136,12 +196,12 @@ export function buildOpenApiDocument() {
           operationId: "createOrders",
           tags: ["orders"],
           summary: "Create deals (orders.create)",
-          description: `One order, a list of up to ${MAX_ORDERS_PER_CALL}, or \`{ orders, wait }\` to hold the answer up to \`wait\` ms (at most ${MAX_WAIT_MS}) until delivery. Needs the orders:write scope.`,
+          description: `One order, a list of up to ${limits.maxOrdersPerCall}, or \`{ orders, wait }\` to hold the answer up to \`wait\` ms (at most ${limits.maxWaitMs}) until delivery. Needs the orders:write scope.`,
           parameters: [idempotencyKeyParam],
-          requestBody: { required: true, content: json(ref("OrdersCreate"), memoExampleOrder) },
+          requestBody: body(ref("OrdersCreate"), memoExampleOrder),
           responses: {
-            "201": { description: "Stored: a receipt per order, in input order", content: json(ref("Receipts"), exampleReceipts) },
-            ...refusals,
+            "201": answer("Stored: a receipt per order, in input order", json(ref("Receipts"), exampleReceipts)),
+            ...withBody,
             "409": problem("The Idempotency-Key was used with another body"),
           },
         },
@@ -153,8 +213,8 @@ export function buildOpenApiDocument() {
           summary: "Dry run (orders.validate)",
           description:
             "`{ create: input }` or `{ update: input }`: the Calltouch JSON each order would be sent as, or the same 400 the call would get. Stores nothing. Needs the orders:write scope.",
-          requestBody: { required: true, content: json(ref("DryRun"), { create: memoExampleOrder }) },
-          responses: { "200": { description: "What each order would be sent as", content: json(ref("DryRunResult")) }, ...refusals },
+          requestBody: body(ref("DryRun"), { create: memoExampleOrder }),
+          responses: { "200": answer("What each order would be sent as", json(ref("DryRunResult"))), ...withBody },
         },
       },
       "/v1/orders/{orderNumber}": {
@@ -164,10 +224,10 @@ export function buildOpenApiDocument() {
           summary: "Update a deal (orders.update)",
           description: "Only the fields given change. A body naming another orderNumber is a 400. Needs the orders:write scope.",
           parameters: [orderNumberParam, idempotencyKeyParam, waitParam("change")],
-          requestBody: { required: true, content: json(ref("OrderChange"), exampleUpdate) },
+          requestBody: body(ref("OrderChange"), exampleUpdate),
           responses: {
-            "200": { description: "Stored: the change's receipt", content: json(ref("Receipts")) },
-            ...refusals,
+            "200": answer("Stored: the change's receipt", json(ref("Receipts"))),
+            ...withBody,
             "409": problem("The Idempotency-Key was used with another body"),
           },
         },
@@ -178,9 +238,12 @@ export function buildOpenApiDocument() {
           description: "The state of the deal's latest change, Calltouch's id and its history. Needs the orders:read scope.",
           parameters: [orderNumberParam],
           responses: {
-            "200": { description: "The deal's status", content: json(ref("OrderStatus")) },
+            "200": answer("The deal's status", json(ref("OrderStatus"))),
+            "400": problem(
+              "The path is no deal id: its percent-encoding is not UTF-8, or the id is longer than 255 characters or holds control or invisible characters",
+            ),
             "404": problem("The gateway never accepted a change of this deal"),
-            ...refusals,
+            ...anyCall,
           },
         },
         delete: {
@@ -188,29 +251,48 @@ export function buildOpenApiDocument() {
           tags: ["orders"],
           summary: "Delete a deal in Calltouch (orders.delete)",
           description:
-            "Queued in order with the deal's other changes; once delivered, the gateway forgets the deal, so that a later create creates it again. Needs the orders:write scope.",
+            "Queued in order with the deal's other changes; once delivered, the gateway forgets the deal, so that a later create creates it again. Takes no body: the path names the deal. Needs the orders:write scope.",
           parameters: [orderNumberParam, idempotencyKeyParam, waitParam("delete")],
           responses: {
-            "200": { description: "Stored: the delete's receipt", content: json(ref("Receipts")) },
-            ...refusals,
-            "409": problem("The Idempotency-Key was used with another body"),
+            "200": answer("Stored: the delete's receipt", json(ref("Receipts"))),
+            "400": problem(
+              `The path is no deal id (its percent-encoding is not UTF-8, or the id is longer than 255 characters or holds control or invisible characters), or \`wait\` is not a whole number of milliseconds up to ${limits.maxWaitMs}`,
+            ),
+            ...anyCall,
+            "409": problem("The Idempotency-Key was used with another deal"),
           },
         },
       },
     },
     components: {
       schemas,
+      headers: {
+        RequestId: {
+          description:
+            "The gateway's id of this request: quote it when reporting a problem (a caller's own X-Request-Id is logged beside it, never echoed)",
+          schema: { type: "string", format: "uuid" },
+        },
+      },
       securitySchemes: {
-        bearer: { type: "http", scheme: "bearer", description: "A secret API key of API_KEYS (`pnpm run keys` makes one)" },
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "A secret API key of API_KEYS (`scripts/run keys create --id … --site … --scopes orders:write` makes one)",
+        },
       },
     },
   };
 }
 
+const documents = new Map<string, ReturnType<typeof buildOpenApiDocument>>();
+
 /**
- * The document `GET /openapi.json` serves, built once at module load: the schemas do not change while
- * the Worker runs, and converting them on every request would spend CPU for nothing.
+ * The document `GET /openapi.json` serves for a deployment's limits, built the first time they are
+ * asked for: the schemas do not change while the Worker runs, and converting them on every request
+ * would spend CPU for nothing.
  *
- * @example app.get("/openapi.json", (c) => c.json(openApiDocument));
+ * @example app.get("/openapi.json", (c) => c.json(openApiDocumentFor(limitsOf(settings))));
  */
-export const openApiDocument = buildOpenApiDocument();
+export function openApiDocumentFor(limits: DocumentedLimits): ReturnType<typeof buildOpenApiDocument> {
+  return memo(documents, `${limits.maxOrdersPerCall}:${limits.maxWaitMs}:${limits.maxBodyBytes}`, () => buildOpenApiDocument(limits));
+}
