@@ -2,7 +2,14 @@ import type { FieldError } from "@calltouch-gateway/contract";
 import type { AppRouter, PublicRouter, SecretRouter } from "@calltouch-gateway/worker/router";
 import { createTRPCClient, type HTTPLinkOptions, httpLink, type TRPCClient, TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs, inferTRPCClientTypes } from "@trpc/server";
-import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type ResilienceOptions, type RetryPolicy, resilienceLink } from "./retry-link";
+import {
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT_MS,
+  type KEYED_PATHS,
+  type ResilienceOptions,
+  type RetryPolicy,
+  resilienceLink,
+} from "./retry-link";
 
 export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, httpStatusOf, type RetryPolicy } from "./retry-link";
 export type { AppRouter, FieldError, PublicRouter, SecretRouter };
@@ -23,10 +30,47 @@ export type OrderUpdateInput = OneOrder<GatewayInputs["orders"]["update"]>;
 /** One lead as `leads.submit` takes it. */
 export type LeadInput = GatewayInputs["leads"]["submit"];
 
+/**
+ * What a create, update or delete call may tell the client besides its input: its own idempotency key. tRPC
+ * types a call's `context` as any record, where a misspelt `idempotencykey` would compile and the call
+ * would silently go under a random key; here it is a type of its own.
+ */
+export interface CallContext {
+  /** The call's key: a repeat under it, even from another process, stores nothing twice. At most 255 characters. */
+  idempotencyKey?: string;
+}
+
+/** The second argument of `orders.create.mutate`, `orders.update.mutate` and `orders.delete.mutate`. */
+export interface KeyedCallOptions {
+  context?: CallContext;
+  signal?: AbortSignal;
+}
+
+/** The second argument of every other call: nothing to say but when to give up. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** The calls that take an idempotency key: what the gateway stores once per key. */
+type KeyedPath = (typeof KEYED_PATHS)[number];
+
+type WithOptions<TResolver, TOptions> = TResolver extends (input: infer TInput, opts?: never) => infer TResult
+  ? (input: TInput, opts?: TOptions) => TResult
+  : never;
+
+/** A tRPC client whose calls take {@link KeyedCallOptions} or {@link CallOptions} instead of tRPC's untyped options. */
+type Typed<TClient, TPrefix extends string = ""> = {
+  [K in keyof TClient & string]: TClient[K] extends { mutate: infer TResolver }
+    ? { mutate: WithOptions<TResolver, `${TPrefix}${K}` extends KeyedPath ? KeyedCallOptions : CallOptions> }
+    : TClient[K] extends { query: infer TResolver }
+      ? { query: WithOptions<TResolver, CallOptions> }
+      : Typed<TClient[K], `${TPrefix}${K}.`>;
+};
+
 /** The gateway's procedures for servers, typed end to end: `gateway.orders.create.mutate(…)`, `gateway.orders.status.query(…)`. */
-export type GatewayClient = TRPCClient<SecretRouter>;
+export type GatewayClient = Typed<TRPCClient<SecretRouter>>;
 /** What a web page may call with a public key: `gateway.leads.submit.mutate(…)`, and nothing else. */
-export type PublicGatewayClient = TRPCClient<PublicRouter>;
+export type PublicGatewayClient = Typed<TRPCClient<PublicRouter>>;
 
 interface CommonOptions {
   /** The gateway's base URL, e.g. `https://calltouch-gateway.example.workers.dev`. */

@@ -24,7 +24,10 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
  * Queries are safe by nature; any other mutation is sent once.
  */
 const REPEATABLE_MUTATIONS = new Set(["orders.create", "orders.update", "orders.delete", "orders.validate"]);
-const KEYED_MUTATIONS = new Set(["orders.create", "orders.update", "orders.delete"]);
+
+/** The mutations that carry an idempotency key, the caller's or a random one; the client's types take a key on these only. */
+export const KEYED_PATHS = ["orders.create", "orders.update", "orders.delete"] as const;
+const KEYED_MUTATIONS = new Set<string>(KEYED_PATHS);
 
 /** What {@link resilienceLink} needs. */
 export interface ResilienceOptions {
@@ -48,8 +51,14 @@ export function resilienceLink<TRouter extends AnyTRPCRouter>(options: Resilienc
     ({ op, next }) =>
       observable((observer) => {
         const repeatable = op.type === "query" || REPEATABLE_MUTATIONS.has(op.path);
+        const given = op.context.idempotencyKey;
+        // The types refuse a key that is no string; a caller without them (JavaScript) is told, not given a random one.
+        if (given !== undefined && (typeof given !== "string" || given.trim() === "")) {
+          observer.error(new TRPCClientError("context.idempotencyKey must be a non-empty string"));
+          return () => {};
+        }
         const keyed =
-          KEYED_MUTATIONS.has(op.path) && typeof op.context.idempotencyKey !== "string"
+          KEYED_MUTATIONS.has(op.path) && given === undefined
             ? { ...op, context: { ...op.context, idempotencyKey: crypto.randomUUID() } }
             : op;
         const timeoutMs = options.timeoutMs + waitOf(op.input);

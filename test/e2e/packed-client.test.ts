@@ -103,6 +103,7 @@ describe("the packed client in a project outside the workspace", () => {
     expect(result.state).toBe("delivered");
     expect(result.calltouchOrderId).toEqual(expect.any(Number));
     expect(result.updated).toEqual(["queued"]);
+    expect(result.deleted).toEqual(["queued"]);
     expect(result.preview).toEqual([
       { sentAs: "update", calltouch: expect.objectContaining({ orderNumber: "packed-client-1", revenue: "1500.00" }) },
     ]);

@@ -82,6 +82,20 @@ describe("the typed client repeats only what is safe to repeat", { timeout: 30_0
     expect(attempts[2]!.idempotencyKey).toBe("crm-event-981");
   });
 
+  it("refuses a key that is no string, as JavaScript without the types may give it, before sending anything", async () => {
+    const { attempts, fetch } = faultyFetch(() => undefined);
+    const gateway = client(fetch);
+    const untyped = gateway.orders.update.mutate as (input: unknown, opts: unknown) => Promise<unknown>;
+
+    for (const idempotencyKey of [981, "", "  ", null]) {
+      const error = await untyped({ orderNumber: "client-key-3", status: "Оплачено" }, { context: { idempotencyKey } }).catch(
+        (e: unknown) => e,
+      );
+      expect((error as Error).message).toBe("context.idempotencyKey must be a non-empty string");
+    }
+    expect(attempts).toEqual([]);
+  });
+
   it("sends a mutation that is not idempotent once, even when its answer was lost", async () => {
     const { attempts, fetch } = faultyFetch(() => "lost");
     const gateway = client(fetch);
