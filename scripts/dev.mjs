@@ -4,6 +4,9 @@
 //   node scripts/dev.mjs [--gateway-port 8787] [--simulator-port 8788] [--examples-port 8080]
 //                        [--vars .dev.vars] [--persist-to .wrangler/state] [--config wrangler.toml]
 //
+// with Node 22.12 or later, after `pnpm install` (`scripts/run dev` does both, and brings that Node when
+// the machine's is older). Wrangler runs from node_modules on this same Node, whatever PATH holds.
+//
 // Each Worker keeps its local state (Durable Objects and the rest) in its own folder under --persist-to:
 // .wrangler/state/gateway and .wrangler/state/simulator.
 // The gateway always talks to this simulator, whatever the vars file says about CALLTOUCH_BASE_URL.
@@ -48,7 +51,14 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 // The example first: a taken port stops us before two wrangler processes start.
 await serveExamples(Number(options["examples-port"]), Number(options["gateway-port"]));
 
-const wrangler = `wrangler dev --log-level warn --show-interactive-dev-session=false --inspector-port 0`;
+// The workspace's own wrangler on the Node running this script: `wrangler` alone would need node_modules/.bin
+// on PATH (pnpm's scripts add it, a plain `node scripts/dev.mjs` does not) and a Node new enough there.
+const wranglerBin = join(root, "node_modules/wrangler/bin/wrangler.js");
+if (!existsSync(wranglerBin)) {
+  console.error("[dev] wrangler is not installed: run `pnpm install` (or `scripts/run dev`, which does)");
+  process.exit(1);
+}
+const wrangler = `${JSON.stringify(process.execPath)} ${JSON.stringify(wranglerBin)} dev --log-level warn --show-interactive-dev-session=false --inspector-port 0`;
 // A state folder per Worker: two workerd processes opening the same folder's SQLite files (the local
 // cache's, R2's, D1's, …) at once now and then fail to start with SQLITE_BUSY.
 const persistTo = (/** @type {string} */ worker) => `--persist-to ${JSON.stringify(join(resolve(root, options["persist-to"]), worker))}`;

@@ -73,7 +73,14 @@ export async function startDevServers(options: DevServerOptions = {}): Promise<D
       // Its own process group, so that stopping it stops both wrangler processes too.
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH}` },
+      // As its header says it runs, `node scripts/dev.mjs`: without the node_modules/.bin that pnpm puts on PATH.
+      env: {
+        ...process.env,
+        PATH: (process.env.PATH ?? "")
+          .split(":")
+          .filter((dir) => !dir.endsWith("node_modules/.bin"))
+          .join(":"),
+      },
     },
   );
   let output = "";

@@ -21,7 +21,7 @@ import type { Result } from "../../result";
 import { type Refusal, refusal } from "../gate";
 import { type FormFields, multipartFields, urlEncodedFields } from "./form";
 import { type JsonProblem, MAX_JSON_DEPTH, readJson } from "./json";
-import { CHARSETS, charsetOf, decodeText } from "./text";
+import { CHARSETS, type Charset, charsetOf, decodeText } from "./text";
 
 export { MAX_JSON_DEPTH } from "./json";
 export { CHARSETS } from "./text";
@@ -112,7 +112,9 @@ async function bodyOf(request: Request, policy: BodyPolicy): Promise<{ body: Res
     if (!form.ok) {
       return form.error.kind === "malformed"
         ? say(400, "unreadable_body")
-        : say(400, form.error.problem === "mislabelled" ? "mislabelled_charset" : "invalid_form_encoding", { charset: form.error.charset });
+        : say(400, form.error.problem === "mislabelled" ? "mislabelled_charset" : "invalid_form_encoding", {
+            charset: named(form.error.charset),
+          });
     }
     const body = new URLSearchParams(form.value);
     return {
@@ -121,7 +123,8 @@ async function bodyOf(request: Request, policy: BodyPolicy): Promise<{ body: Res
     };
   }
   const text = decodeText(bytes, charset ?? "utf-8");
-  if (!text.ok) return say(400, text.error === "mislabelled" ? "mislabelled_charset" : "invalid_encoding", { charset: charset ?? "utf-8" });
+  if (!text.ok)
+    return say(400, text.error === "mislabelled" ? "mislabelled_charset" : "invalid_encoding", { charset: named(charset ?? "utf-8") });
   const json = readJson(text.value);
   if (!json.ok) return refuse(jsonRefusal([], json.error, policy.language));
   return { body: { ok: true, value: { type: "json", value: json.value } }, request: reencoded(request, "application/json", text.value) };
@@ -192,6 +195,11 @@ function bodiless(request: Request): Request {
   headers.set("content-type", "application/json");
   headers.delete("content-length");
   return new Request(request.url, { method: request.method, headers, signal: request.signal });
+}
+
+/** A charset as people write it in messages. */
+function named(charset: Charset): string {
+  return charset === "utf-8" ? "UTF-8" : charset;
 }
 
 function clip(text: string): string {
