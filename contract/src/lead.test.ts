@@ -106,4 +106,13 @@ describe("a lead from a website form", () => {
     });
     expect(formFieldErrors(invalid).map((error) => error.field)).toEqual(["email", "utm_source", "Город", "cf-turnstile-response"]);
   });
+
+  it("refuses fields named like an object's own members by their names", () => {
+    // As the form door reads fields: into an object without a prototype, where __proto__ is a key like any other.
+    const fields = Object.assign(Object.create(null), { phone: "89157771122", constructor: "2", toString: "3" });
+    Object.defineProperty(fields, "__proto__", { value: "1", enumerable: true });
+    const { lead, errors } = leadFromForm(fields, []);
+    expect(errors.map((error) => error.field).sort()).toEqual(["__proto__", "constructor", "toString"]);
+    expect(lead).toEqual({ phone: "89157771122" });
+  });
 });

@@ -10,6 +10,7 @@ import { type FieldError, fieldError } from "./errors";
 import { canonicalEmail } from "./fields/email";
 import { fail, optional, quote } from "./fields/field";
 import { canonicalPhone } from "./fields/phone";
+import { controlIn } from "./fields/text";
 import { LIMITS } from "./limits";
 import { orderCreateInput } from "./order";
 
@@ -18,6 +19,7 @@ const SAY = {
   text: "ожидается текст",
   object: "ожидается объект с полями заявки",
   tooLong: (max: number) => `не длиннее ${max} символов`,
+  control: (where: string) => `уберите управляющий символ (${where})`,
   phone: "проверьте номер телефона: например, +7 900 000-00-00",
   email: "проверьте адрес почты: например, name@example.ru",
   session: "идентификатор сессии Calltouch состоит из цифр",
@@ -38,6 +40,8 @@ const visitorString = z.string({ error: SAY.text });
 function text(max: number) {
   return optional(visitorString, (value, ctx) => {
     const trimmed = value.normalize("NFC").trim();
+    const control = controlIn(trimmed);
+    if (control) return fail(ctx, SAY.control(control));
     return trimmed.length <= max ? trimmed : fail(ctx, SAY.tooLong(max));
   });
 }
@@ -160,7 +164,8 @@ export function leadFromForm(
   const errors: FieldError[] = [];
   for (const [name, values] of Object.entries(fields)) {
     const value: unknown = Array.isArray(values) ? values.at(-1) : values;
-    const mapped = (FORM_NAMES as Record<string, readonly string[]>)[name];
+    // Own names only: a field named __proto__ or constructor is a field of no lead, not a path into the object.
+    const mapped = Object.hasOwn(FORM_NAMES, name) ? (FORM_NAMES as Record<string, readonly string[]>)[name] : undefined;
     if (LEAD_FIELDS.has(name)) lead[name] = value;
     else if (mapped?.[0] === "utm") utm[mapped[1]!] = value;
     else if (mapped) lead[mapped[0]!] = value;

@@ -18,9 +18,9 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Poin
  * @example normalizeOrderNumber(" Заказ-42 ", ctx) // "Заказ-42"
  */
 export function normalizeOrderNumber(value: string, ctx: Ctx): string {
-  const id = trimmed(LIMITS.orderNumber)(value.normalize("NFC"), ctx);
+  const id = value.normalize("NFC").trim();
   const invisible = INVISIBLE.exec(id)?.[0];
-  if (invisible === undefined) return id;
+  if (invisible === undefined) return trimmed(LIMITS.orderNumber)(id, ctx);
   const code = `U+${invisible.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
   return fail(ctx, `must not contain control or invisible characters (${code} at position ${id.indexOf(invisible) + 1})`);
 }

@@ -12,6 +12,14 @@ describe("text", () => {
 
   it("keeps the caller's spelling otherwise", () => {
     expect(optionalText.parse("Запись  на  ПРИЁМ")).toBe("Запись  на  ПРИЁМ");
+    expect(optionalLongText.parse("строка 1\r\n\tстрока 2")).toBe("строка 1\r\n\tстрока 2");
+  });
+
+  it("refuses control characters, which no CRM means: a NUL, an escape, DEL", () => {
+    expect(messageOf(optionalText, "Запись\u0000")).toBe("must not contain control characters (U+0000 at position 7)");
+    expect(messageOf(optionalLongText, "a\u001b[31mb")).toBe("must not contain control characters (U+001B at position 2)");
+    expect(messageOf(tagSet, ["ok", "x\u007f"])).toBe("must not contain control characters (U+007F at position 2)");
+    expect(messageOf(optionalText, "\u0098")).toBe("must not contain control characters (U+0098 at position 1)");
   });
 
   it("holds text to its limit, counted after trimming", () => {

@@ -1,15 +1,32 @@
 import { LIMITS } from "../limits";
 import { type Ctx, fail, type Normalize, optional, optionalSet, quote, required, requiredSet, string } from "./field";
 
+/** Control characters that are no part of text: C0, DEL and C1, but tab, line feed and carriage return. */
+const CONTROL = /(?![\t\n\r])\p{Cc}/u;
+
+/**
+ * Where `text` holds a control character that is no part of text (a NUL, an escape), said for an error
+ * message; `undefined` when it holds none.
+ *
+ * @example controlIn("a\u0000b") // "U+0000 at position 2"
+ */
+export function controlIn(text: string): string | undefined {
+  const found = CONTROL.exec(text);
+  return found ? `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} at position ${found.index + 1}` : undefined;
+}
+
 /**
  * Trims free text and holds it to `max` characters. Text is otherwise sent as written: Calltouch treats
- * each spelling of a status or a tag as its own value, so this never re-cases or re-spaces anything.
+ * each spelling of a status or a tag as its own value, so this never re-cases or re-spaces anything. A
+ * control character (a NUL, an escape; tabs and line breaks are text) is refused: no CRM means one.
  *
  * @example trimmed(255)("  Запись ", ctx) // "Запись"
  */
 export function trimmed(max: number): Normalize<string, string> {
   return (value, ctx) => {
     const text = value.trim();
+    const control = controlIn(text);
+    if (control) return fail(ctx, `must not contain control characters (${control})`);
     return text.length <= max ? text : fail(ctx, `at most ${max} characters, got ${text.length}`);
   };
 }

@@ -84,7 +84,7 @@ async function bodyOf(request: Request, policy: BodyPolicy): Promise<{ body: Res
     const input = policy.queryInput === undefined ? null : url.searchParams.get(policy.queryInput);
     if (input === null) return { body: { ok: true, value: { type: "none" } }, request };
     const json = readJson(input);
-    if (!json.ok) return refuse(jsonRefusal([policy.queryInput!], json.error, policy.language));
+    if (!json.ok) return refuse(jsonRefusal(json.error, policy.language));
     return { body: { ok: true, value: { type: "json", value: json.value } }, request };
   }
 
@@ -126,7 +126,7 @@ async function bodyOf(request: Request, policy: BodyPolicy): Promise<{ body: Res
   if (!text.ok)
     return say(400, text.error === "mislabelled" ? "mislabelled_charset" : "invalid_encoding", { charset: named(charset ?? "utf-8") });
   const json = readJson(text.value);
-  if (!json.ok) return refuse(jsonRefusal([], json.error, policy.language));
+  if (!json.ok) return refuse(jsonRefusal(json.error, policy.language));
   return { body: { ok: true, value: { type: "json", value: json.value } }, request: reencoded(request, "application/json", text.value) };
 }
 
@@ -140,10 +140,10 @@ function mediaTypeOf(header: string): { type: BodyType | undefined; essence: str
   }
 }
 
-/** A refusal of JSON that cannot be read as meant, on the field it is about (under `prefix`). */
-function jsonRefusal(prefix: (string | number)[], problem: JsonProblem, language: Language): Refusal {
+/** A refusal of JSON that cannot be read as meant, on the field it is about. */
+function jsonRefusal(problem: JsonProblem, language: Language): Refusal {
   const message = refusalMessage(problem.kind, language, { detail: problem.detail, number: problem.detail, max: MAX_JSON_DEPTH });
-  const fieldErrors: FieldError[] = [fieldError([...prefix, ...problem.path], message)];
+  const fieldErrors: FieldError[] = [fieldError(problem.path, message)];
   return { status: 400, reason: problem.kind, message: invalidInputMessage(fieldErrors, language), fieldErrors };
 }
 

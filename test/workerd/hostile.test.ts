@@ -1,0 +1,358 @@
+// What every door does with input nobody here wrote: bodies in other charsets, other media types, sizes
+// at and past each limit, JSON that means two things. One table of doors (tRPC, REST, the Calltouch
+// drop-in, website forms, leads.submit), one rule for all: no 5xx, nothing of a refused request stored
+// or sent to Calltouch, every refusal says why in the door's own shape, and text that was accepted
+// reaches Calltouch as the letters that were sent. Keys, origins and scopes are access.test.ts's;
+// nesting far beyond any stack is in access.test.ts, forms.test.ts and leads.test.ts.
+import { reset } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import { BOM, bytes, percentEncoded, WORD } from "../../worker/test/charsets";
+import * as keys from "../../worker/test/constants";
+import { simulator } from "../../worker/test/simulator";
+import { callGateway, gateway, settle } from "./gateway";
+
+beforeEach(async () => {
+  await reset();
+  await simulator.reset();
+});
+
+let visitor = 0;
+const BASE = "http://gateway.test";
+/** The lead limit of the test configuration (the default, 32 KiB) and the general one (2 MiB). */
+const LEAD_MAX_BODY_BYTES = 32 * 1024;
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+interface Door {
+  name: string;
+  /** A JSON body of the door whose text field (a deal's status, a lead's comment) is `text` as raw JSON. */
+  body(text: string, extra?: string): string;
+  /** Sends `body` with the door's key and origin, JSON unless `headers` say otherwise. */
+  send(body: BodyInit | null, headers?: Record<string, string>): Promise<Response>;
+  /** What Calltouch received of the text field, once delivered. */
+  received(order: Record<string, any>): unknown;
+  maxBytes: number;
+}
+
+const json = { "content-type": "application/json" };
+/** A POST with the door's own headers; a header given as "" is left out. */
+const post =
+  (path: string, own: Record<string, string>) =>
+  (body: BodyInit | null, headers: Record<string, string> = {}) =>
+    callGateway(`${BASE}${path}`, {
+      method: "POST",
+      headers: Object.entries({ ...json, ...own, ...headers }).filter(([, value]) => value !== ""),
+      body,
+    });
+const secret = { authorization: `Bearer ${keys.TEST_API_KEY}` };
+const page = () => ({ origin: keys.FORM_ORIGIN, "cf-connecting-ip": `192.0.2.${++visitor % 250}` });
+let deal = 0;
+const order = (text: string, extra = "") => `{"orderNumber":"hostile-${++deal}","status":${text}${extra}}`;
+const lead = (text: string, extra = "") => `{"phone":"89157771122","comment":${text}${extra}}`;
+
+const doors: Door[] = [
+  { name: "tRPC", body: order, send: post("/trpc/orders.create", secret), received: (o) => o.status, maxBytes: MAX_BODY_BYTES },
+  { name: "REST", body: order, send: post("/v1/orders", secret), received: (o) => o.status, maxBytes: MAX_BODY_BYTES },
+  {
+    name: "the drop-in",
+    body: (text, extra) => `{"crm":"hostile","orders":[${order(text, extra)}]}`,
+    send: post("/lead-service/v1/api/client-order/create", { "access-token": keys.TEST_API_KEY }),
+    received: (o) => o.status,
+    maxBytes: MAX_BODY_BYTES,
+  },
+  {
+    name: "a website form",
+    body: lead,
+    send: (body, headers) => post(`/forms/${keys.FORM_KEY}`, { accept: "application/json", ...page() })(body, headers),
+    received: (o) => o.comment?.text,
+    maxBytes: LEAD_MAX_BODY_BYTES,
+  },
+  {
+    name: "leads.submit",
+    body: lead,
+    send: (body, headers) => post("/trpc/leads.submit", { authorization: `Bearer ${keys.FORM_KEY}`, ...page() })(body, headers),
+    received: (o) => o.comment?.text,
+    maxBytes: LEAD_MAX_BODY_BYTES,
+  },
+];
+
+/** Every message a door's error answer holds: tRPC's and REST's `error.message`, the drop-in's Calltouch shapes, field errors. */
+function messagesOf(answer: any): string {
+  const fieldErrors = answer?.error?.fieldErrors ?? answer?.error?.data?.fieldErrors ?? answer?.data?.validationErrorData ?? [];
+  return [
+    answer?.error?.message,
+    ...fieldErrors.map((error: { field: string; message: string }) => `${error.field}: ${error.message}`),
+  ].join(" | ");
+}
+
+/** A refusal as the door gave it: its status, what it says, and the request id it names (tRPC and REST say it in the body too). */
+async function refusalOf(response: Response) {
+  const answer = (await response.json()) as any;
+  const requestId = response.headers.get("x-request-id");
+  expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+  const named = answer?.error?.requestId ?? answer?.error?.data?.requestId;
+  if (named !== undefined) expect(named).toBe(requestId);
+  return { status: response.status, says: messagesOf(answer) };
+}
+
+/** Nothing of any request was stored, and Calltouch was sent nothing. */
+async function nothingKept() {
+  const stats = await gateway(keys.OBSERVER_KEY).deliveries.stats.query();
+  expect(stats.queued + stats.inFlight + stats.delivered + stats.dead).toBe(0);
+  expect(await simulator.requests()).toEqual([]);
+}
+
+/** The door's body before and after its text field's value: the raw bytes of a charset go between, in quotes. */
+const around = (door: Door) => door.body('"\u0000"').split("\u0000") as [string, string];
+
+describe.each(doors)("$name", (door) => {
+  it("takes Windows-1251 and KOI8-R bodies that say so, and a UTF-8 byte order mark, and Calltouch gets the letters sent", async () => {
+    for (const [charset, word] of [
+      ["windows-1251", WORD["windows-1251"]],
+      ["cp1251", WORD["windows-1251"]],
+      ["KOI8-R", WORD["koi8-r"]],
+    ] as const) {
+      const [head, tail] = around(door);
+      const response = await door.send(bytes(head, word, tail), { "content-type": `application/json; charset=${charset}` });
+      expect({ charset, status: response.status }).toEqual({ charset, status: expect.toSatisfy((status: number) => status < 300) });
+    }
+    const [head, tail] = around(door);
+    const withBom = await door.send(bytes(BOM, head, WORD["utf-8"], tail));
+    expect(withBom.status).toBeLessThan(300);
+
+    await settle();
+    const orders = (await simulator.requests()).flatMap((request) => request.body.orders);
+    expect(orders.map(door.received)).toEqual(["Запись", "Запись", "Запись", "Запись"]);
+  });
+
+  it("refuses bytes that are no text in the declared or default charset, and UTF-8 declared as another, saying what to send", async () => {
+    const [head, tail] = around(door);
+    const cases: [BodyInit, Record<string, string>, RegExp][] = [
+      [bytes(head, WORD["windows-1251"], tail), {}, /not valid UTF-8 text: send UTF-8, or declare the charset|не текст в кодировке UTF-8/],
+      [bytes(head, [0xff, 0xfe], tail), {}, /UTF-8/],
+      [bytes(head, [0xed, 0xa0, 0x80], tail), {}, /UTF-8/], // a surrogate, encoded: no UTF-8
+      [
+        bytes(head, WORD["utf-8"], tail),
+        { "content-type": "application/json; charset=windows-1251" },
+        /declared windows-1251 but is UTF-8|объявлено в кодировке windows-1251/,
+      ],
+    ];
+    for (const [body, headers, says] of cases) {
+      expect(await refusalOf(await door.send(body, headers))).toEqual({ status: 400, says: expect.stringMatching(says) });
+    }
+    for (const charset of ["utf-16", "latin1", "x-unknown"]) {
+      expect(await refusalOf(await door.send(door.body('"x"'), { "content-type": `application/json; charset=${charset}` }))).toEqual({
+        status: 415,
+        says: expect.stringMatching(new RegExp(`charset=${charset}.*(UTF-8)`)),
+      });
+    }
+    await nothingKept();
+  });
+
+  it("refuses every media type but JSON (and form data on the form endpoint) with 415, unread, saying what to send", async () => {
+    const refused = ["text/plain", "application/xml", "application/json-patch+json", "text/json", "garbage"];
+    if (door.name !== "a website form") refused.push("application/x-www-form-urlencoded", "multipart/form-data; boundary=x");
+    for (const type of refused) {
+      expect(await refusalOf(await door.send(door.body('"x"'), { "content-type": type }))).toEqual({
+        status: 415,
+        says: expect.stringMatching(/(not accepted here|здесь не принимается).*application\/json/),
+      });
+    }
+    // A body without a media type says nothing of how to read it.
+    expect(await refusalOf(await door.send(bytes(door.body('"x"')), { "content-type": "" }))).toEqual({
+      status: 415,
+      says: expect.stringMatching(/(has no Content-Type|нет Content-Type).*application\/json/),
+    });
+    // With or without a charset parameter, in any case, JSON is JSON.
+    for (const type of ["Application/JSON", "application/json;charset=UTF-8", 'application/json; charset="utf-8"']) {
+      expect((await door.send(door.body('"ok"'), { "content-type": type })).status).toBeLessThan(300);
+    }
+  });
+
+  it("reads a body of exactly its limit, and refuses one byte more with 413, with or without Content-Length", async () => {
+    const body = door.body('"at the limit"');
+    const atLimit = `${body}${" ".repeat(door.maxBytes - new TextEncoder().encode(body).length)}`;
+    expect((await door.send(atLimit)).status).toBeLessThan(300);
+    const past = `${atLimit} `;
+    const chunked = () => new Blob([past]).stream();
+    for (const sent of [past, chunked()]) {
+      expect(await refusalOf(await door.send(sent))).toEqual({
+        status: 413,
+        says: expect.stringMatching(new RegExp(`(larger than|Запрос больше) ${door.maxBytes}`)),
+      });
+    }
+  });
+
+  it("refuses JSON that means two things, on the field: a key given twice, numbers past 2^53 or beyond a float's digits, lone surrogates, nesting past 32 levels", async () => {
+    const cases: [string, RegExp][] = [
+      [door.body('"x"', ',"comment":"a","comment":"b"'), /comment: (given more than once|указано больше одного раза)/],
+      [door.body('"x"', ',"sessionId":9007199254740993'), /sessionId: .*9007199254740993.*(string|строкой)/],
+      [door.body('"x"', ',"sessionId":1e400'), /sessionId: .*1e400/],
+      [door.body('"\\ud800"'), /(status|comment): .*(unpaired UTF-16 surrogate|непарный суррогат)/],
+      [door.body('"x"', `,"utm":${"[".repeat(32)}${"]".repeat(32)}`), /(nested deeper than|вложенность больше) 32/],
+    ];
+    if (door.name !== "a website form" && door.name !== "leads.submit") {
+      cases.push(
+        [door.body('"x"', ',"revenue":1000.1000000000000001'), /revenue: .*1000\.1000000000000001/],
+        [door.body('"x"', ',"revenue":100,"revenue":1000'), /revenue: given more than once/],
+      );
+    }
+    for (const [body, says] of cases) {
+      const refusal = await refusalOf(await door.send(body));
+      expect({ body: body.slice(0, 120), refusal }).toEqual({
+        body: body.slice(0, 120),
+        refusal: { status: 400, says: expect.stringMatching(says) },
+      });
+    }
+    await nothingKept();
+  });
+
+  it("answers every hostile body below 500, and keeps nothing of it", async () => {
+    const hostile: BodyInit[] = [
+      "",
+      "null",
+      "[]",
+      "{}",
+      '"x"',
+      "1e999999",
+      '{"__proto__":{"status":"x"},"orderNumber":"p"}',
+      '{"constructor":{"prototype":{"x":1}}}',
+      door.body('"x"', ',"__proto__":{"x":1}'),
+      `{"a":${"[".repeat(100_000)}`,
+      bytes([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf], "{}"),
+      bytes([0x00, 0x7b, 0x00, 0x7d]),
+      "\u0000{}",
+      door.body('"\\u0000"'),
+    ];
+    for (const body of hostile) {
+      const response = await door.send(body);
+      expect({ body: String(body).slice(0, 60), status: response.status }).toEqual({
+        body: String(body).slice(0, 60),
+        status: expect.toSatisfy((status: number) => status >= 400 && status < 500),
+      });
+      expect((await response.text()).length).toBeLessThan(4000);
+    }
+    await nothingKept();
+  });
+});
+
+describe("the form endpoint's own types", () => {
+  const form = (body: BodyInit, headers: Record<string, string> = {}) =>
+    callGateway(`${BASE}/forms/${keys.FORM_KEY}`, { method: "POST", headers: { accept: "application/json", ...page(), ...headers }, body });
+  const urlencoded = { "content-type": "application/x-www-form-urlencoded" };
+
+  it("reads a form in the charset it declares or names in _charset_, and Calltouch gets the letters sent", async () => {
+    const comment = (word: readonly number[]) => `phone=89157771122&comment=${percentEncoded(word)}`;
+    expect((await form(comment(WORD["utf-8"]), urlencoded)).status).toBe(200);
+    expect((await form(`_charset_=windows-1251&${comment(WORD["windows-1251"])}`, urlencoded)).status).toBe(200);
+    expect((await form(comment(WORD["koi8-r"]), { "content-type": "application/x-www-form-urlencoded; charset=koi8-r" })).status).toBe(200);
+    const multipart = new Request(BASE, {
+      method: "POST",
+      body: (() => {
+        const data = new FormData();
+        data.set("phone", "89157771122");
+        data.set("comment", "Запись");
+        return data;
+      })(),
+    });
+    expect((await form(await multipart.arrayBuffer(), { "content-type": multipart.headers.get("content-type")! })).status).toBe(200);
+
+    await settle();
+    const comments = (await simulator.requests()).flatMap((request) => request.body.orders.map((o: any) => o.comment.text));
+    expect(comments).toEqual(["Запись", "Запись", "Запись", "Запись"]);
+  });
+
+  it("refuses a form whose bytes are no text in its charset, telling the site what to put in its <form>, as a page too", async () => {
+    const refused = await form(`phone=89157771122&comment=${percentEncoded(WORD["windows-1251"])}`, urlencoded);
+    expect(await refusalOf(refused)).toEqual({ status: 400, says: expect.stringMatching(/accept-charset="UTF-8"/) });
+    const page_ = await form(`phone=89157771122&comment=${percentEncoded(WORD["windows-1251"])}`, { ...urlencoded, accept: "text/html" });
+    expect(page_.status).toBe(400);
+    expect(await page_.text()).toMatch(/accept-charset=(&quot;|")UTF-8/);
+    expect((await form("phone=89157771122&comment=x", { "content-type": "text/plain" })).status).toBe(415);
+    await nothingKept();
+  });
+
+  it(`reads ${40} fields of a form and refuses the ${41}st with 413`, async () => {
+    const fields = (count: number) => Array.from({ length: count }, (_, i) => (i === 0 ? "phone=89157771122" : `f${i}=1`)).join("&");
+    const at = await refusalOf(await form(fields(40), urlencoded));
+    expect(at.status).toBe(400); // read, and refused by name: no lead has those fields
+    expect(await refusalOf(await form(fields(41), urlencoded))).toEqual({ status: 413, says: expect.stringMatching(/не больше 40 полей/) });
+    for (const name of ["__proto__", "constructor", "toString"]) {
+      expect((await refusalOf(await form(`phone=89157771122&${name}=1`, urlencoded))).says).toMatch(
+        new RegExp(`^${name}: такого поля в заявке нет`),
+      );
+    }
+    await nothingKept();
+  });
+});
+
+describe("orders past a call's limit", () => {
+  const orders = (n: number) => Array.from({ length: n }, (_, i) => ({ orderNumber: `many-${i}` }));
+
+  it.each([
+    ["tRPC", "/trpc/orders.validate", (list: unknown[]) => ({ create: list }), secret],
+    ["tRPC", "/trpc/orders.create", (list: unknown[]) => list, secret],
+    ["tRPC", "/trpc/orders.update", (list: unknown[]) => ({ orders: list.map((o: any) => ({ ...o, status: "x" })) }), secret],
+    ["REST", "/v1/orders:validate", (list: unknown[]) => ({ update: list.map((o: any) => ({ ...o, status: "x" })) }), secret],
+    [
+      "the drop-in",
+      "/lead-service/v1/api/client-order/create",
+      (list: unknown[]) => ({ crm: "x", orders: list }),
+      { "access-token": keys.TEST_API_KEY },
+    ],
+  ])(
+    `on %s (%s) are refused with 413 naming the limit, ${keys.MAX_ORDERS_PER_CALL} here, before any is read`,
+    async (_, path, wrap, auth) => {
+      const past = await post(path, auth)(JSON.stringify(wrap(orders(keys.MAX_ORDERS_PER_CALL + 1))));
+      expect(await refusalOf(past)).toEqual({
+        status: 413,
+        says: `At most ${keys.MAX_ORDERS_PER_CALL} orders per call; this one has ${keys.MAX_ORDERS_PER_CALL + 1}`,
+      });
+      // Even orders no schema would take are counted first: the answer is the limit, not a thousand field errors.
+      const junk = await post(path, auth)(JSON.stringify(wrap(Array(5000).fill(42))));
+      expect((await refusalOf(junk)).says).toMatch(/^At most \d+ orders per call; this one has 5000$/);
+      await nothingKept();
+    },
+  );
+
+  it(`takes exactly ${keys.MAX_ORDERS_PER_CALL} through the drop-in, and Calltouch gets them all`, async () => {
+    const response = await post("/lead-service/v1/api/client-order/create", { "access-token": keys.TEST_API_KEY })(
+      JSON.stringify({ crm: "x", orders: orders(keys.MAX_ORDERS_PER_CALL) }),
+    );
+    expect(response.status).toBe(200);
+    await settle();
+    expect((await simulator.requests()).flatMap((request) => request.body.orders)).toHaveLength(keys.MAX_ORDERS_PER_CALL);
+  });
+});
+
+describe("URLs and queries", () => {
+  it("refuses a path or query whose percent-encoding is no UTF-8, on every door, rather than read %FF as letters", async () => {
+    const get = (path: string) => callGateway(`${BASE}${path}`, { headers: secret });
+    for (const path of [
+      "/v1/orders/%FF",
+      "/v1/orders/%C7%E0%EF%E8%F1%FC",
+      "/v1/orders/100%",
+      "/v1/orders/%ED%A0%80",
+      "/trpc/orders.status?input=%FF",
+    ]) {
+      expect({ path, refusal: await refusalOf(await get(path)) }).toEqual({
+        path,
+        refusal: { status: 400, says: expect.stringMatching(/percent-encode/) },
+      });
+    }
+    const patch = await callGateway(`${BASE}/v1/orders/%FF`, { method: "PATCH", headers: { ...secret, ...json }, body: '{"status":"x"}' });
+    expect((await refusalOf(patch)).status).toBe(400);
+    // The letters of a UTF-8 path name their deal.
+    expect((await get(`/v1/orders/${percentEncoded(WORD["utf-8"])}`)).status).toBe(404);
+    await nothingKept();
+  });
+
+  it("reads a tRPC query's input by the same rules as a body", async () => {
+    const query = (input: string) => callGateway(`${BASE}/trpc/orders.status?input=${encodeURIComponent(input)}`, { headers: secret });
+    expect(await refusalOf(await query('{"orderNumbers":["a"],"orderNumbers":["b"]}'))).toEqual({
+      status: 400,
+      says: expect.stringMatching(/orderNumbers: given more than once/),
+    });
+    expect((await refusalOf(await query('{"orderNumbers":["\\udfff"]}'))).says).toMatch(/orderNumbers\[0\]: holds an unpaired/);
+    expect((await query('{"orderNumbers":["Запись"]}')).status).toBe(200);
+  });
+});
