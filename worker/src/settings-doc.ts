@@ -27,7 +27,7 @@ export const SETTING_DOCS: Record<string, { kind: "var" | "secret"; meaning: str
   RETRY_BASE_MS: { kind: "var", meaning: "first retry delay; doubles each attempt" },
   RETRY_MAX_MS: { kind: "var", meaning: "longest delay between attempts" },
   RETRY_ATTEMPTS: { kind: "var", meaning: "failed attempts after which a change is dead (about a day of retries)" },
-  WAIT_MAX_MS: { kind: "var", meaning: "the longest a call's `wait` may hold its answer" },
+  WAIT_MAX_MS: { kind: "var", meaning: "the longest `wait` a call may ask for (400 beyond), at most 120000" },
   DROP_IN_WAIT_MS: { kind: "var", meaning: "how long the Calltouch drop-in holds its answer for Calltouch's ids" },
   PAUSE_PROBE_MS: { kind: "var", meaning: "how often a paused site tries Calltouch again by itself" },
   RETENTION_DAYS: { kind: "var", meaning: "how long delivered changes and idempotency keys are kept" },
