@@ -118,10 +118,15 @@ describe.each(doors)("$name", (door) => {
     const [head, tail] = around(door);
     const withBom = await door.send(bytes(BOM, head, WORD["utf-8"], tail));
     expect(withBom.status).toBeLessThan(300);
+    // JSON's escapes, in the key and in its text, mean the letters they stand for.
+    const escaped = door
+      .body(JSON.stringify("Запись").replace(/[^"]/g, (letter) => `\\u${letter.charCodeAt(0).toString(16).padStart(4, "0")}`))
+      .replace(/"(status|comment)":/, (_, key: string) => `"\\u00${key.charCodeAt(0).toString(16)}${key.slice(1)}":`);
+    expect({ escaped, status: (await door.send(escaped)).status }).toEqual({ escaped, status: expect.toSatisfy((s: number) => s < 300) });
 
     await settle();
     const orders = (await simulator.requests()).flatMap((request) => request.body.orders);
-    expect(orders.map(door.received)).toEqual(["Запись", "Запись", "Запись", "Запись"]);
+    expect(orders.map(door.received)).toEqual(["Запись", "Запись", "Запись", "Запись", "Запись"]);
   });
 
   it("refuses bytes that are no text in the declared or default charset, and UTF-8 declared as another, saying what to send", async () => {
@@ -182,9 +187,12 @@ describe.each(doors)("$name", (door) => {
     }
   });
 
-  it("refuses JSON that means two things, on the field: a key given twice, numbers past 2^53 or beyond a float's digits, lone surrogates, nesting past 32 levels", async () => {
+  it("refuses JSON that means two things, on the field: a key given twice (escaped or not), numbers past 2^53 or beyond a float's digits, lone surrogates, nesting past 32 levels", async () => {
     const cases: [string, RegExp][] = [
       [door.body('"x"', ',"comment":"a","comment":"b"'), /comment: (given more than once|указано больше одного раза)/],
+      // The same key, once escaped, is the same key; and a key that is no text is refused as a value would be.
+      [door.body('"x"', ',"utm":"a","\\u0075tm":"b"'), /utm: (given more than once|указано больше одного раза)/],
+      [door.body('"x"', ',"\\udc00":1'), /(unpaired UTF-16 surrogate|непарный суррогат)/],
       [door.body('"x"', ',"sessionId":9007199254740993'), /sessionId: .*9007199254740993.*(string|строкой)/],
       [door.body('"x"', ',"sessionId":1e400'), /sessionId: .*1e400/],
       [door.body('"\\ud800"'), /(status|comment): .*(unpaired UTF-16 surrogate|непарный суррогат)/],

@@ -65,24 +65,30 @@ function inspect(text: string): JsonProblem | undefined {
   };
   // Text that came from bytes is whole; only \u escapes can make a lone surrogate. Checked once, natively.
   if (!text.isWellFormed()) return { kind: "lone_surrogate", path: [] };
+  // The next backslash, searched natively and only past each one found: a string that ends before it has no
+  // escapes, so it is its own key and holds no lone surrogate (the text is well-formed); only the rare
+  // string with escapes is decoded.
+  let backslash = text.indexOf("\\");
 
   for (let i = 0; i < text.length; ) {
     const code = text.charCodeAt(i);
     if (code === QUOTE) {
       const end = closingQuote(text, i);
-      const raw = text.slice(i, end + 1);
+      if (backslash !== -1 && backslash < i) backslash = text.indexOf("\\", i);
+      const escaped = backslash !== -1 && backslash < end;
       let next = end + 1;
       while (next < text.length && text.charCodeAt(next) <= 0x20) next++;
-      const isKey = text.charCodeAt(next) === COLON;
-      // Escapes are rare: only then is the string decoded, to compare keys and find lone surrogates.
-      const string = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-      if (isKey) {
+      if (text.charCodeAt(next) === COLON) {
+        const key = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
         const level = levels.at(-1)!;
-        level.at = string;
-        if (level.keys!.has(string)) return { kind: "duplicate_key", path: path() };
-        level.keys!.add(string);
-      } else item();
-      if (!string.isWellFormed()) return { kind: "lone_surrogate", path: path() };
+        level.at = key;
+        if (level.keys!.has(key)) return { kind: "duplicate_key", path: path() };
+        level.keys!.add(key);
+        if (escaped && !key.isWellFormed()) return { kind: "lone_surrogate", path: path() };
+      } else {
+        item();
+        if (escaped && !(JSON.parse(text.slice(i, end + 1)) as string).isWellFormed()) return { kind: "lone_surrogate", path: path() };
+      }
       i = end + 1;
     } else if (code === 0x7b || code === 0x5b) {
       item();
