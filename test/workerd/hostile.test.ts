@@ -24,12 +24,16 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 interface Door {
   name: string;
-  /** A JSON body of the door whose text field (a deal's status, a lead's comment) is `text` as raw JSON. */
+  /** A JSON body of the door whose text field (a deal's status, a lead's comment, a deal to delete) is `text` as raw JSON. */
   body(text: string, extra?: string): string;
   /** Sends `body` with the door's key and origin, JSON unless `headers` say otherwise. */
   send(body: BodyInit | null, headers?: Record<string, string>): Promise<Response>;
-  /** What Calltouch received of the text field, once delivered. */
-  received(order: Record<string, any>): unknown;
+  /** What became of the text field of the calls that were `answered`: what Calltouch received, or what an operator's door answered. */
+  read(answered: any[]): Promise<unknown>;
+  /** What `read` gives after the first test's five calls, each of "Запись": five times the word unless said here. */
+  readsAs?: unknown;
+  /** What the door needs before the first test's calls, to have something to act on. */
+  prepare?(): Promise<void>;
   maxBytes: number;
 }
 
@@ -48,30 +52,75 @@ const page = () => ({ origin: keys.FORM_ORIGIN, "cf-connecting-ip": `192.0.2.${+
 let deal = 0;
 const order = (text: string, extra = "") => `{"orderNumber":"hostile-${++deal}","status":${text}${extra}}`;
 const lead = (text: string, extra = "") => `{"phone":"89157771122","comment":${text}${extra}}`;
+const deletes = (text: string, extra = "") => `{"orderNumbers":[${text}]${extra}}`;
+/** What Calltouch was sent, once the outbox is done: `pick` reads it from each request's body. */
+const calltouchGot = (pick: (body: any) => unknown[]) => async () => {
+  await settle();
+  return (await simulator.requests()).flatMap((request) => pick(request.body));
+};
+const statuses = calltouchGot((body) => body.orders.map((o: any) => o.status));
+const comments = calltouchGot((body) => body.orders.map((o: any) => o.comment?.text));
+const dropIn = (kind: string) => post(`/lead-service/v1/api/client-order/${kind}`, { "access-token": keys.TEST_API_KEY });
 
 const doors: Door[] = [
-  { name: "tRPC", body: order, send: post("/trpc/orders.create", secret), received: (o) => o.status, maxBytes: MAX_BODY_BYTES },
-  { name: "REST", body: order, send: post("/v1/orders", secret), received: (o) => o.status, maxBytes: MAX_BODY_BYTES },
+  { name: "tRPC", body: order, send: post("/trpc/orders.create", secret), read: statuses, maxBytes: MAX_BODY_BYTES },
+  { name: "REST", body: order, send: post("/v1/orders", secret), read: statuses, maxBytes: MAX_BODY_BYTES },
   {
     name: "the drop-in",
     body: (text, extra) => `{"crm":"hostile","orders":[${order(text, extra)}]}`,
-    send: post("/lead-service/v1/api/client-order/create", { "access-token": keys.TEST_API_KEY }),
-    received: (o) => o.status,
+    send: dropIn("create"),
+    read: statuses,
     maxBytes: MAX_BODY_BYTES,
   },
   {
     name: "a website form",
     body: lead,
     send: (body, headers) => post(`/forms/${keys.FORM_KEY}`, { accept: "application/json", ...page() })(body, headers),
-    received: (o) => o.comment?.text,
+    read: comments,
     maxBytes: LEAD_MAX_BODY_BYTES,
   },
   {
     name: "leads.submit",
     body: lead,
     send: (body, headers) => post("/trpc/leads.submit", { authorization: `Bearer ${keys.FORM_KEY}`, ...page() })(body, headers),
-    received: (o) => o.comment?.text,
+    read: comments,
     maxBytes: LEAD_MAX_BODY_BYTES,
+  },
+  // Deletes name their deals in the body; REST's DELETE names it in the path (see "URLs and queries").
+  {
+    name: "orders.delete",
+    body: deletes,
+    send: post("/trpc/orders.delete", secret),
+    read: calltouchGot((body) => body.orderNumbers),
+    maxBytes: MAX_BODY_BYTES,
+  },
+  {
+    name: "the drop-in's delete",
+    body: deletes,
+    send: dropIn("delete"),
+    read: calltouchGot((body) => body.orderNumbers),
+    maxBytes: MAX_BODY_BYTES,
+  },
+  // An operator's doors send Calltouch nothing: what they read is in their answers.
+  {
+    name: "orders.purge",
+    body: deletes,
+    send: post("/trpc/orders.purge", secret),
+    read: async (answered) => answered.flatMap((answer) => answer.result.data.purged.map((deal: any) => deal.orderNumber)),
+    maxBytes: MAX_BODY_BYTES,
+  },
+  {
+    name: "deliveries.forget",
+    body: deletes,
+    send: post("/trpc/deliveries.forget", secret),
+    // Only the first call finds the deal in the ledger: the first body is windows-1251.
+    prepare: async () => {
+      await gateway().orders.create.mutate({ orderNumber: "Запись" });
+      await settle();
+    },
+    read: async (answered) => answered.map((answer) => answer.result.data.forgotten),
+    readsAs: [["Запись"], [], [], [], []],
+    maxBytes: MAX_BODY_BYTES,
   },
 ];
 
@@ -106,6 +155,8 @@ const around = (door: Door) => door.body('"\u0000"').split("\u0000") as [string,
 
 describe.each(doors)("$name", (door) => {
   it("takes Windows-1251 and KOI8-R bodies that say so, and a UTF-8 byte order mark, and Calltouch gets the letters sent", async () => {
+    await door.prepare?.();
+    const answered: unknown[] = [];
     for (const [charset, word] of [
       ["windows-1251", WORD["windows-1251"]],
       ["cp1251", WORD["windows-1251"]],
@@ -114,19 +165,21 @@ describe.each(doors)("$name", (door) => {
       const [head, tail] = around(door);
       const response = await door.send(bytes(head, word, tail), { "content-type": `application/json; charset=${charset}` });
       expect({ charset, status: response.status }).toEqual({ charset, status: expect.toSatisfy((status: number) => status < 300) });
+      answered.push(await response.json());
     }
     const [head, tail] = around(door);
     const withBom = await door.send(bytes(BOM, head, WORD["utf-8"], tail));
     expect(withBom.status).toBeLessThan(300);
+    answered.push(await withBom.json());
     // JSON's escapes, in the key and in its text, mean the letters they stand for.
     const escaped = door
       .body(JSON.stringify("Запись").replace(/[^"]/g, (letter) => `\\u${letter.charCodeAt(0).toString(16).padStart(4, "0")}`))
-      .replace(/"(status|comment)":/, (_, key: string) => `"\\u00${key.charCodeAt(0).toString(16)}${key.slice(1)}":`);
-    expect({ escaped, status: (await door.send(escaped)).status }).toEqual({ escaped, status: expect.toSatisfy((s: number) => s < 300) });
+      .replace(/"(status|comment|orderNumbers)":/, (_, key: string) => `"\\u00${key.charCodeAt(0).toString(16)}${key.slice(1)}":`);
+    const response = await door.send(escaped);
+    expect({ escaped, status: response.status }).toEqual({ escaped, status: expect.toSatisfy((status: number) => status < 300) });
+    answered.push(await response.json());
 
-    await settle();
-    const orders = (await simulator.requests()).flatMap((request) => request.body.orders);
-    expect(orders.map(door.received)).toEqual(["Запись", "Запись", "Запись", "Запись", "Запись"]);
+    expect(await door.read(answered)).toEqual(door.readsAs ?? Array(5).fill("Запись"));
   });
 
   it("refuses bytes that are no text in the declared or default charset, and UTF-8 declared as another, saying what to send", async () => {
@@ -195,7 +248,7 @@ describe.each(doors)("$name", (door) => {
       [door.body('"x"', ',"\\udc00":1'), /(unpaired UTF-16 surrogate|непарный суррогат)/],
       [door.body('"x"', ',"sessionId":9007199254740993'), /sessionId: .*9007199254740993.*(string|строкой)/],
       [door.body('"x"', ',"sessionId":1e400'), /sessionId: .*1e400/],
-      [door.body('"\\ud800"'), /(status|comment): .*(unpaired UTF-16 surrogate|непарный суррогат)/],
+      [door.body('"\\ud800"'), /(status|comment|orderNumbers\[0\]): .*(unpaired UTF-16 surrogate|непарный суррогат)/],
       [door.body('"x"', `,"utm":${"[".repeat(32)}${"]".repeat(32)}`), /(nested deeper than|вложенность больше) 32/],
     ];
     if (door.name !== "a website form" && door.name !== "leads.submit") {
@@ -307,6 +360,13 @@ describe("orders past a call's limit", () => {
       (list: unknown[]) => ({ crm: "x", orders: list }),
       { "access-token": keys.TEST_API_KEY },
     ],
+    ["tRPC", "/trpc/orders.delete", (list: unknown[]) => ({ orderNumbers: list.map((o: any) => o?.orderNumber ?? o) }), secret],
+    [
+      "the drop-in",
+      "/lead-service/v1/api/client-order/delete",
+      (list: unknown[]) => ({ orderNumbers: list.map((o: any) => o?.orderNumber ?? o) }),
+      { "access-token": keys.TEST_API_KEY },
+    ],
   ])(
     `on %s (%s) are refused with 413 naming the limit, ${keys.MAX_ORDERS_PER_CALL} here, before any is read`,
     async (_, path, wrap, auth) => {
@@ -349,6 +409,14 @@ describe("URLs and queries", () => {
     }
     const patch = await callGateway(`${BASE}/v1/orders/%FF`, { method: "PATCH", headers: { ...secret, ...json }, body: '{"status":"x"}' });
     expect((await refusalOf(patch)).status).toBe(400);
+    const remove = (path: string, init: RequestInit = {}) => callGateway(`${BASE}${path}`, { method: "DELETE", headers: secret, ...init });
+    expect(await refusalOf(await remove("/v1/orders/%C7%E0%EF%E8%F1%FC"))).toEqual({
+      status: 400,
+      says: expect.stringMatching(/percent-encode/),
+    });
+    // A DELETE takes no body; one sent anyway is read by the same rules as any other.
+    const withText = await remove("/v1/orders/x", { headers: { ...secret, "content-type": "text/plain" }, body: "x" });
+    expect(await refusalOf(withText)).toEqual({ status: 415, says: expect.stringMatching(/not accepted here.*application\/json/) });
     // The letters of a UTF-8 path name their deal.
     expect((await get(`/v1/orders/${percentEncoded(WORD["utf-8"])}`)).status).toBe(404);
     await nothingKept();

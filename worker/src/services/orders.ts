@@ -129,7 +129,8 @@ export async function purgeDeals(caller: Pick<OrderCaller, "env" | "principal">,
 
 /**
  * A refusal of a call of more orders than one call may carry (`MAX_ORDERS_PER_CALL`), counted as sent:
- * one order, a list, `{ orders }`, or a dry run's `{ create }` / `{ update }` of any of them. Doors count
+ * one order, a list, `{ orders }`, a delete's `{ orderNumbers }`, or a dry run's `{ create }` /
+ * `{ update }` of any of them. Doors count
  * before the schema reads a single order, so that too many is too large (413, with the limit), not a
  * list refused as invalid.
  *
@@ -144,8 +145,14 @@ export function tooManyOrders(input: unknown, settings: Pick<Settings, "maxOrder
 function ordersIn(input: unknown): number {
   if (Array.isArray(input)) return input.length;
   if (typeof input !== "object" || input === null) return 1;
-  const { orders, create, update } = input as { orders?: unknown; create?: unknown; update?: unknown };
+  const { orders, orderNumbers, create, update } = input as {
+    orders?: unknown;
+    orderNumbers?: unknown;
+    create?: unknown;
+    update?: unknown;
+  };
   if (Array.isArray(orders)) return orders.length;
+  if (Array.isArray(orderNumbers)) return orderNumbers.length;
   return create !== undefined ? ordersIn(create) : update !== undefined ? ordersIn(update) : 1;
 }
 

@@ -22,7 +22,7 @@ function orThrow<T>(outcome: Outcome<T>): T {
   throw new TRPCError({ code: CODES[outcome.error.kind], message: outcome.error.message });
 }
 
-/** A call of deals, whose orders are counted before its schema reads them: too many is a 413 with the limit. */
+/** A call of deals (or of deletes), whose orders are counted before its schema reads them: too many is a 413 with the limit. */
 const writer = scopedProcedure("orders:write").use(async ({ ctx, getRawInput, next }) => {
   const tooMany = tooManyOrders(await getRawInput(), ctx.settings);
   if (tooMany) throw new TRPCError({ code: CODES[tooMany.kind], message: tooMany.message });
@@ -53,9 +53,7 @@ export const ordersRouter = router({
     .query(async ({ input, ctx }) => ({ orders: await statusOf(ctx, input.orderNumbers) })),
 
   /** Deletes deals in Calltouch (`{ orderNumbers, wait? }`), each in order with its other changes; a receipt per deal. */
-  delete: scopedProcedure("orders:write")
-    .input(ordersDeleteInput)
-    .mutation(async ({ input, ctx }) => orThrow(await acceptDeletes(ctx, input))),
+  delete: writer.input(ordersDeleteInput).mutation(async ({ input, ctx }) => orThrow(await acceptDeletes(ctx, input))),
 
   /** Erases what the gateway holds of these deals' personal data, on request (admin). */
   purge: scopedProcedure("admin")
