@@ -255,6 +255,17 @@ describe("the OpenAPI document", () => {
     expect(tooLong.body.error.fieldErrors).toEqual([
       { path: ["wait"], field: "wait", message: `at most ${maxWait} ms here (WAIT_MAX_MS)` },
     ]);
+    // The `?wait=` of an update and of a delete: the same bound, the same answer past it.
+    for (const method of ["PATCH", "DELETE"] as const) {
+      const parameter = document.paths["/v1/orders/{orderNumber}"][method.toLowerCase()].parameters.find((p: any) => p.name === "wait");
+      const past = await call(method, `/v1/orders/bound-0?wait=${maxWait + 1}`, method === "PATCH" ? { status: "x" } : undefined);
+      expect({ method, maximum: parameter.schema.maximum, status: past.status, fieldErrors: past.body.error.fieldErrors }).toEqual({
+        method,
+        maximum: maxWait,
+        status: 400,
+        fieldErrors: [{ path: ["wait"], field: "wait", message: `at most ${maxWait} ms here (WAIT_MAX_MS)` }],
+      });
+    }
     expect((await call("GET", "/v1/orders/bound-0")).status).toBe(404);
   });
 
