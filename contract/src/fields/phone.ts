@@ -1,7 +1,8 @@
-import { Metadata, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { Metadata, type MetadataJson, ParseError, parsePhoneNumberWithError } from "libphonenumber-js/core";
 import * as z from "zod";
 import { LIMITS } from "../limits";
 import { type Ctx, expected, fail, optional, optionalSet, string } from "./field";
+import phoneMetadata from "./phone-metadata.json";
 
 /**
  * Numbers written without a country code are read as numbers of this region.
@@ -11,18 +12,40 @@ import { type Ctx, expected, fail, optional, optionalSet, string } from "./field
 export const DEFAULT_PHONE_REGION = "RU";
 
 /**
+ * libphonenumber-js's full ("max") metadata for the countries the gateway accepts (Russia, the CIS,
+ * Ukraine, Georgia, Germany: `contract/scripts/select-phone-metadata.ts`, which generates the file from
+ * the pinned package). Full, because the default metadata only checks lengths and would take a Russian
+ * number missing a digit (`7915777112`) for a valid Kazakh one; a selection, because the whole world's
+ * is 39 KiB gzipped, a third of the Worker it was in. phone-metadata.test.ts proves the same answers as
+ * the whole world's on numbers of these countries.
+ */
+const metadata = phoneMetadata as unknown as MetadataJson;
+
+/** The calling codes of {@link metadata}, as a refusal lists them: "+7, +49, +373, …". */
+const ACCEPTED_CODES = Object.keys(metadata.country_calling_codes)
+  .map((code) => `+${code}`)
+  .join(", ");
+
+/** What {@link phoneAnswer} answers for a number whose calling code {@link metadata} does not know. */
+const UNCOVERED = Symbol("a country the gateway does not accept");
+
+/**
  * Parses a phone number in any mask (`8 915 777-11-22`, `+7 (915) 777-11-22`, `79157771122`) and returns
- * it in E.164 digits without the `+`, the form Calltouch stores. It uses libphonenumber-js with its full
- * ("max") metadata: the default metadata only checks lengths and would take a Russian number missing a
- * digit (`7915777112`) for a valid Kazakh one. An extension (`доб. 12`) is dropped: leads are found by
- * the line, not the extension. Messages do not repeat the number, which is personal data.
+ * it in E.164 digits without the `+`, the form Calltouch stores. An extension (`доб. 12`) is dropped:
+ * leads are found by the line, not the extension. A number of a country outside {@link metadata} is
+ * refused with the codes that are accepted. Messages do not repeat the number, which is personal data.
  *
  * @example normalizePhone("8 915 777-11-22", ctx) // "79157771122"
  * @example normalizePhone("+380 50 123 4567", ctx) // "380501234567"
+ * @example normalizePhone("+1 212 555 1234", ctx) // fails: "not a phone number of a country the gateway accepts (country codes +7, +49, …)"
  */
 export function normalizePhone(value: string | number, ctx: Ctx): string {
+  const canonical = phoneAnswer(String(value));
+  if (canonical === UNCOVERED) {
+    return fail(ctx, `not a phone number of a country the gateway accepts (country codes ${ACCEPTED_CODES})`);
+  }
   return (
-    canonicalPhone(String(value)) ??
+    canonical ??
     fail(ctx, `not a valid phone number for region ${DEFAULT_PHONE_REGION}; write a foreign number with + and its country code`)
   );
 }
@@ -34,27 +57,46 @@ export function normalizePhone(value: string | number, ctx: Ctx): string {
  * come back with every update, retry and re-sent export of a deal. Shortcut answers are not kept: they
  * cost less than remembering them, whose entries outlive young-generation collections.
  */
-const remembered = new Map<string, string | null>();
+const remembered = new Map<string, string | typeof UNCOVERED | null>();
 const REMEMBERED_PHONES = 4096;
 const REMEMBERED_LENGTH = 64;
 
 /**
- * A phone number in E.164 digits without the `+`, or `null` when it is not a valid number: what
- * {@link normalizePhone} checks, for callers that say the problem in words of their own.
+ * A phone number in E.164 digits without the `+`, or `null` when it is not a valid number of a country
+ * the gateway accepts: what {@link normalizePhone} checks, for callers that say the problem in words of
+ * their own.
  *
- * @example canonicalPhone("8 915 777-11-22") // "79157771122"; canonicalPhone("12") // null
+ * @example canonicalPhone("8 915 777-11-22") // "79157771122"; canonicalPhone("12") // null; canonicalPhone("+1 212 555 1234") // null
  */
 export function canonicalPhone(text: string): string | null {
+  const answer = phoneAnswer(text);
+  return answer === UNCOVERED ? null : answer;
+}
+
+/** The number's E.164 digits; {@link UNCOVERED} for a country the gateway does not accept; `null` if it is not a valid number. */
+function phoneAnswer(text: string): string | typeof UNCOVERED | null {
   const mobile = russianMobile(text);
   if (mobile !== undefined) return mobile;
   let canonical = remembered.get(text);
   if (canonical === undefined) {
-    const phone = parsePhoneNumberFromString(text, DEFAULT_PHONE_REGION);
-    canonical = phone?.isValid() ? phone.number.slice(1) : null;
+    canonical = fullParse(text);
     if (remembered.size >= REMEMBERED_PHONES) remembered.clear();
     if (text.length <= REMEMBERED_LENGTH) remembered.set(text, canonical);
   }
   return canonical;
+}
+
+function fullParse(text: string): string | typeof UNCOVERED | null {
+  try {
+    const phone = parsePhoneNumberWithError(text, DEFAULT_PHONE_REGION, metadata);
+    return phone.isValid() ? phone.number.slice(1) : null;
+  } catch (error) {
+    // libphonenumber-js's own code for a calling code its metadata lacks (`+1 …`, `810 1 …`), or one no
+    // country has (`+999`): neither is a number of a country the gateway accepts.
+    if (error instanceof ParseError && error.message === "INVALID_COUNTRY") return UNCOVERED;
+    if (error instanceof ParseError) return null;
+    throw error;
+  }
 }
 
 /** A Russian mobile number in the masks CRMs use: +7, 7, 8 or nothing, then 9 and nine digits. */
@@ -67,9 +109,9 @@ const MASK = /[\s().-]/g;
  * number). `type()` is the metadata's API but missing from the package's typings.
  */
 const RUSSIAN_MOBILE = (() => {
-  const metadata = new Metadata();
-  metadata.selectNumberingPlan(DEFAULT_PHONE_REGION);
-  const plan = metadata.numberingPlan as unknown as { type(type: "MOBILE"): { pattern(): string } };
+  const russia = new Metadata(metadata);
+  russia.selectNumberingPlan(DEFAULT_PHONE_REGION);
+  const plan = russia.numberingPlan as unknown as { type(type: "MOBILE"): { pattern(): string } };
   return new RegExp(`^(?:${plan.type("MOBILE").pattern()})$`);
 })();
 
