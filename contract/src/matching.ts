@@ -165,15 +165,20 @@ const FRIENDLY_KEYS = ["phones", "emails", "sessionId", "callId", "requestId", "
 
 /**
  * Refuses an order that gives both an explicit `matching` and friendly matching inputs: one would have
- * to silently lose to the other.
+ * to silently lose to the other. A check on zod's payload rather than a `superRefine`, which gives every
+ * order's payload a new `addIssue` closure; the issue is the one `superRefine` would make (`continue`:
+ * the order's other problems are reported too).
  */
-export function refuseMixedMatching(order: MatchingInput, ctx: z.core.$RefinementCtx<unknown>): void {
+export function refuseMixedMatching(payload: z.core.ParsePayload<MatchingInput>): void {
+  const order = payload.value;
   if (order.matching === undefined) return;
   const mixed = FRIENDLY_KEYS.filter((key) => order[key] !== undefined);
   if (mixed.length === 0) return;
-  ctx.addIssue({
+  payload.issues.push({
     code: "custom",
+    input: order,
     path: ["matching"],
+    continue: true,
     message:
       `give either matching or ${FRIENDLY_KEYS.join("/")}, not both: ` +
       `matching replaces the list those compile to (also given: ${mixed.join(", ")})`,

@@ -152,6 +152,11 @@ describe("orderUpdateInput", () => {
       { path: ["tagsOverwrite"], field: "tagsOverwrite", message: "tagsOverwrite says how to apply tags: give tags too" },
     ]);
   });
+
+  it("reports every problem of the order's checks together", () => {
+    const mixed = { orderNumber: 1, matching: [{ type: "withoutSource" }], phones: ["89157771122"], tagsOverwrite: true };
+    expect(fieldErrors(orderUpdateInput, mixed).map((error) => error.field)).toStrictEqual(["matching", "tagsOverwrite"]);
+  });
 });
 
 describe("the contract's types", () => {

@@ -117,7 +117,7 @@ export const orderCreateInput = strict({
   ...commonShape,
   /** When the deal was made; also the moment contact matching searches back from. */
   orderDate: optionalDate,
-}).superRefine(refuseMixedMatching);
+}).check(refuseMixedMatching);
 
 /** The keys of an update that change nothing by themselves. */
 const NOT_A_CHANGE = new Set(["orderNumber", "orderDate", "tagsOverwrite", "idempotencyKey"]);
@@ -140,13 +140,16 @@ export const orderUpdateInput = strict({
   /** With `tags`: replace the deal's tags instead of adding to them. */
   tagsOverwrite: optional(boolean),
 })
-  .superRefine(refuseMixedMatching)
-  .superRefine((order, ctx) => {
+  .check(refuseMixedMatching)
+  .check((payload) => {
+    const order = payload.value;
     if (order.tagsOverwrite !== undefined && order.tags === undefined) {
-      ctx.addIssue({ code: "custom", path: ["tagsOverwrite"], message: "tagsOverwrite says how to apply tags: give tags too" });
+      const message = "tagsOverwrite says how to apply tags: give tags too";
+      payload.issues.push({ code: "custom", input: order, path: ["tagsOverwrite"], continue: true, message });
     }
     if (!Object.entries(order).some(([key, value]) => value !== undefined && !NOT_A_CHANGE.has(key))) {
-      ctx.addIssue({ code: "custom", message: "an update must change something: give at least one field besides orderNumber" });
+      const message = "an update must change something: give at least one field besides orderNumber";
+      payload.issues.push({ code: "custom", input: order, continue: true, message });
     }
   });
 
