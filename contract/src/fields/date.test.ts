@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { firstMessage } from "../test-support";
-import { formatSiteTime, isValidTimeZone, optionalDate, toSiteTime } from "./date";
+import { formatSiteTime, isoInstant, isValidTimeZone, optionalDate, toSiteTime } from "./date";
 
 const messageOf = (value: unknown) => firstMessage(optionalDate, value);
 
@@ -108,5 +108,25 @@ describe("site time", () => {
     expect(isValidTimeZone("Moscow")).toBe(false);
     expect(isValidTimeZone("Europe/Mordor")).toBe(false);
     expect(isValidTimeZone("")).toBe(false);
+  });
+});
+
+describe("isoInstant", () => {
+  it("writes what toISOString writes, from 1969 past 9999", () => {
+    const edges = [
+      0,
+      -1,
+      -5 * 3_600_000,
+      Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(10_000, 0, 1, 4),
+    ];
+    // Every millisecond digit count, every month and hour, leap days: a step that is prime to all of them.
+    const span = Date.UTC(10_000, 0, 2) - Date.UTC(1969, 11, 31);
+    const walk = Array.from({ length: 20_000 }, (_, i) => Date.UTC(1969, 11, 31) + Math.floor((span / 20_000) * i) + (i % 1000));
+    for (const millis of [...edges, ...walk]) {
+      const instant = new Date(millis);
+      expect(isoInstant(instant)).toBe(instant.toISOString());
+    }
   });
 });
