@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { atMost, expected, type Normalize, optional, optionalSet, required, requiredSet, string } from "./field";
+import { atMost, expected, type Normalize, optional, optionalSet, required, requiredSet, string, withoutRepeats } from "./field";
 import { normalizePhone } from "./phone";
 import { strict } from "./strict";
 import { trimmed } from "./text";
@@ -94,5 +94,17 @@ describe("the field builders", () => {
     }
     // Every combination is refused: by a field, or else by the object's check.
     expect(refused).toBe(names.length * notes.length * phoneLists.length * tagLists.length);
+  });
+});
+
+describe("withoutRepeats", () => {
+  it("keeps what a Set keeps, in the same order, for short and long lists", () => {
+    const pool = ["a", "b", "79157771122", "c", 7, 0, undefined];
+    for (let length = 0; length <= 24; length++) {
+      for (let seed = 0; seed < 50; seed++) {
+        const items = Array.from({ length }, (_, index) => pool[(index * 7 + seed * 13 + ((seed * index) % 5)) % pool.length]);
+        expect(withoutRepeats(items), JSON.stringify(items)).toStrictEqual([...new Set(items.filter((item) => item !== undefined))]);
+      }
+    }
   });
 });
