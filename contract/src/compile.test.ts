@@ -189,6 +189,30 @@ describe("compileCreate", () => {
       matching: [{ type: "customSources", customSourceParams: { source: "выставка" } }],
     });
   });
+
+  it("writes its keys in the compiler's order, whatever it leaves out", () => {
+    // The JSON the compiler wrote when it copied every object: the same text, key for key.
+    const order = create({
+      orderNumber: "1",
+      orderDate: "19-07-2021 16:42:32",
+      status: null,
+      revenue: 5,
+      comment: "x",
+      phones: ["89157771122"],
+      emails: null,
+      products: [{ name: "Стол", price: 1, brand: null, category: "мебель" }],
+      orderContacts: { mainContacts: { fio: null, email: "A@b.ru" } },
+    });
+    const date = '"date":"19-07-2021 16:42:32"';
+    expect(JSON.stringify(order)).toBe(
+      '{"orderNumber":"1","status":"Новая","revenue":"5.00","products":[{"name":"Стол","price":"1.00","category":"мебель"}],' +
+        '"orderContacts":{"mainContacts":{"email":"a@b.ru"}},"matching":[' +
+        `{"type":"callContact","callContactParams":{"phones":["79157771122"],${date},"callTypeToMatch":"nearest","searchDepth":259200}},` +
+        `{"type":"requestContact","requestContactParams":{"phones":["79157771122"],${date},"requestTypeToMatch":"nearest","searchDepth":259200}},` +
+        '{"type":"customSources","customSourceParams":{"source":"офлайн-визит","medium":"офлайн-визит","campaign":"офлайн-визит"}}],' +
+        '"orderDate":"19-07-2021 16:42:32","statusDate":"19-07-2021 16:42:32","comment":{"text":"x"}}',
+    );
+  });
 });
 
 describe("compileCreateAsUpdate", () => {

@@ -18,11 +18,12 @@ import type { CalltouchMatchingItem, CalltouchMatchingType, CustomSource } from 
 export const DEFAULT_SEARCH_DEPTH = 259_200;
 
 /**
- * The memo's fallback source for a deal whose lead is not found: an offline visit.
+ * The memo's fallback source for a deal whose lead is not found: an offline visit. Frozen: every
+ * compiled order that falls back to it holds this one object.
  *
  * @example { type: "customSources", customSourceParams: OFFLINE_VISIT } // the last item of a compiled chain
  */
-export const OFFLINE_VISIT: CustomSource = { source: "офлайн-визит", medium: "офлайн-визит", campaign: "офлайн-визит" };
+export const OFFLINE_VISIT: CustomSource = Object.freeze({ source: "офлайн-визит", medium: "офлайн-визит", campaign: "офлайн-визит" });
 
 /**
  * A custom source (`source` of the friendly input, `customSourceParams` of an explicit item).
