@@ -15,13 +15,16 @@
 import { parseArgs } from "node:util";
 import { Bench } from "tinybench";
 import { loadContract } from "./lib/contract.ts";
-import { num, printTable, verdict } from "./lib/report.ts";
+import { step } from "./lib/progress.ts";
+import { num, printResult, printTable, verdict } from "./lib/report.ts";
 
 const { values: flags } = parseArgs({ options: { time: { type: "string", default: "2000" }, contract: { type: "string" } } });
 const TIME_MS = Number(flags.time);
+const WARMUP_MS = 500;
 const BUDGET_MS = 10;
-const TARGET_100_MS = 1;
+const TARGET_100_MS = 0.7;
 
+step("bundling the contract");
 const contract = await loadContract(flags.contract);
 const settings = { timeZone: "Europe/Moscow" };
 
@@ -72,10 +75,15 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
-const bench = new Bench({ time: TIME_MS, warmupTime: 500, now: cpuMs });
+const bench = new Bench({ time: TIME_MS, warmupTime: WARMUP_MS, now: cpuMs });
 for (const { name, bodies } of cases) {
   bench.add(`floor: JSON, ${name}`, () => JSON.stringify(JSON.parse(bodies.next())));
   bench.add(`gateway: ${name}`, () => acceptCall(bodies.next()));
+}
+// Each case names itself as it starts; the heartbeat of lib/progress.ts says how long it has run.
+for (const task of bench.tasks) {
+  task.addEventListener("warmup", () => step(`warming up ${task.name} (${WARMUP_MS} ms)`));
+  task.addEventListener("start", () => step(`measuring ${task.name} (${TIME_MS} ms of CPU)`));
 }
 // Correct before fast: every case compiles to as many Calltouch orders as it has.
 for (const { size, bodies } of cases) {
@@ -111,3 +119,4 @@ const hundred = stats.get("gateway: 100 orders")!;
 verdict(`100 new orders validated and compiled in under ${TARGET_100_MS} ms of CPU (mean), of the ${BUDGET_MS} ms budget`, [
   ...(hundred.mean < TARGET_100_MS ? [] : [`100 orders took ${us(hundred.mean)} µs`]),
 ]);
+printResult("cpu", { us100: hundred.mean * 1000 });

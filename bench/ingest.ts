@@ -19,7 +19,8 @@ import { DEV_KEY, type DeliveryStats, query } from "./lib/drive.ts";
 import { writeGatewayConfig } from "./lib/gateway-config.ts";
 import { type LoadRequest, type LoadResult, load } from "./lib/load.ts";
 import { startLocalWorker } from "./lib/local-worker.ts";
-import { num, printTable, verdict } from "./lib/report.ts";
+import { step } from "./lib/progress.ts";
+import { num, printResult, printTable, verdict } from "./lib/report.ts";
 
 const MIN_THROUGHPUT_RATIO = 0.7;
 const MAX_P99_MS = 25;
@@ -61,11 +62,15 @@ async function checkOne(request: LoadRequest, ok: (data: unknown) => boolean): P
   }
 }
 
+const loading = (what: string) => `${what}: ${shape.warmupSeconds} s of warm-up, then ${shape.seconds} s of load`;
+
 async function measureFloor(): Promise<LoadResult> {
+  step("starting the floor (wrangler dev)");
   const floor = await startLocalWorker("bench/floor/wrangler.toml");
   try {
     const request = { url: `${floor.url}/trpc/orders.create`, headers: {}, body };
     await checkOne(request, (data) => (data as { valid?: boolean }).valid === true);
+    step(loading("loading the floor"));
     return await load(request, shape);
   } finally {
     await floor.stop();
@@ -75,10 +80,12 @@ async function measureFloor(): Promise<LoadResult> {
 async function measureGateway(): Promise<{ result: LoadResult; outbox: DeliveryStats }> {
   const dir = mkdtempSync(join(tmpdir(), "calltouch-gateway-bench-ingest-"));
   try {
+    step("starting the gateway and the simulator (wrangler dev)");
     const servers = await startDevServers({ config: writeGatewayConfig(dir, KEY_RATE_LIMIT) });
     try {
       const request = { url: `${servers.gatewayUrl}/trpc/orders.create`, headers: { authorization: `Bearer ${DEV_KEY}` }, body };
       await checkOne(request, (data) => (data as { receipts?: { state: string }[] }).receipts?.[0]?.state === "queued");
+      step(loading("loading the gateway"));
       const result = await load(request, shape);
       return { result, outbox: await query<DeliveryStats>(servers.gatewayUrl, "deliveries.stats") };
     } finally {
@@ -149,3 +156,5 @@ verdict(
   `gateway ≥ ${MIN_THROUGHPUT_RATIO * 100} % of the floor's throughput, gateway p99 < ${MAX_P99_MS} ms, no errors or non-2xx`,
   failures,
 );
+// The durable floor (one SQLite insert per call in a Durable Object) comes with group commit (issue 16).
+printResult("ingest", { vsStatelessFloor: ratio, p99Ms: gateway.result.p99 });

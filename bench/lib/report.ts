@@ -1,4 +1,4 @@
-// What every benchmark prints: a small aligned table, then its target and PASS or FAIL.
+// What every benchmark prints: a small aligned table, then its target and PASS or FAIL, and last its RESULT line.
 // Importing it also starts the heartbeat of ./progress.ts (a line on stderr every 5 s).
 import "./progress.ts";
 
@@ -30,6 +30,17 @@ export function verdict(target: string, failures: readonly string[]): void {
   }
   console.log(`FAIL: ${failures.join("; ")}`);
   process.exitCode = 1;
+}
+
+/**
+ * The run's headline figures as one line, the last the benchmark prints, for comparing runs by script:
+ * `RESULT {"bench":"size","gzipKiB":98.4,"coldStartRatio":1.12}`. Figures are rounded to 3 decimals.
+ *
+ * @example printResult("cpu", { us100: 642 });
+ */
+export function printResult(bench: string, figures: Record<string, number>): void {
+  const rounded = Object.fromEntries(Object.entries(figures).map(([name, value]) => [name, Math.round(value * 1000) / 1000]));
+  console.log(`RESULT ${JSON.stringify({ bench, ...rounded })}`);
 }
 
 /**
