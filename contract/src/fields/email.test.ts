@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import * as z from "zod";
 import { firstMessage } from "../test-support";
-import { emailSet, optionalEmail } from "./email";
+import { canonicalEmail, emailSet, optionalEmail } from "./email";
 
 const invalid = "not a valid e-mail address (name@example.com)";
 const messageOf = (value: unknown) => firstMessage(optionalEmail, value);
@@ -30,5 +31,22 @@ describe("e-mails", () => {
       "234234@test.com",
     ]);
     expect(emailSet.safeParse(["a@b.ru", "nope"]).error?.issues).toMatchObject([{ path: [1], message: invalid }]);
+  });
+});
+
+describe("the e-mail pattern", () => {
+  it("is zod's", () => {
+    for (const address of [
+      "name@server.com",
+      "a.b+c@d-e.xn--p1ai",
+      "name@server",
+      "a..b@c.ru",
+      ".a@b.ru",
+      "a@b.c",
+      "a_b'c@d.ru",
+      "имя@почта.рф",
+    ]) {
+      expect(canonicalEmail(address) !== undefined, address).toBe(z.regexes.email.test(address));
+    }
   });
 });
