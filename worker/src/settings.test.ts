@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readSettings, siteSettings } from "./settings";
+import { readKeys, readSettings, siteSettings } from "./settings";
 
 const digest = "7e9f8fd111802be56c379d597842e29b2cebd35ff2133d431a49fa556a18704e";
 const key = (id: string, site: string) => ({ id, type: "secret", sha256: digest, site, scopes: ["admin"] });
@@ -75,5 +75,18 @@ describe("readSettings", () => {
   it("reads the environment once", () => {
     const env = { ...minimal };
     expect(readSettings(env)).toBe(readSettings(env));
+  });
+});
+
+describe("readKeys", () => {
+  it("answers the settings' own keys when the settings are right, without parsing them again", () => {
+    const env = { ...minimal };
+    const settings = readSettings(env);
+    expect(readKeys(env)).toBe(settings.ok ? settings.settings.keys : null);
+  });
+
+  it("still reads the keys when another setting is wrong, and nothing when they are", () => {
+    expect(readKeys({ ...minimal, CALLTOUCH_TOKEN: "" })?.map((entry) => entry.id)).toEqual(["ops"]);
+    expect(readKeys({ ...minimal, API_KEYS: "{keys:" })).toBeNull();
   });
 });

@@ -219,12 +219,15 @@ const keysCache = new WeakMap<object, readonly KeyEntry[] | null>();
 
 /**
  * The keys of `API_KEYS` alone, or `null` when they do not parse: so that an admin key can still be
- * recognized (to show `/health`'s details) while some other setting is wrong.
+ * recognized (to show `/health`'s details) while some other setting is wrong. When the settings are
+ * right, their keys: parsing `API_KEYS` twice was part of every cold start's first request.
  *
  * @example const keys = readKeys(env); if (keys) entry = await findKey(key, keys);
  */
 export function readKeys(env: object): readonly KeyEntry[] | null {
   return memo(keysCache, env, () => {
+    const settings = readSettings(env);
+    if (settings.ok) return settings.settings.keys;
     const parsed = settingsSchema.shape.API_KEYS.safeParse((env as { API_KEYS?: unknown }).API_KEYS);
     return parsed.success ? parsed.data.keys : null;
   });
