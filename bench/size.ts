@@ -3,7 +3,7 @@
 // first response of a cold local Worker, against the floor of bench/ingest.ts (a bare Hono route that
 // validates an order with the same contract) and an empty Worker, started the same way in the same run:
 // the gateway's total within 1.2× the floor's. The floor and the empty Worker start twice: as they are,
-// and with the gateway's bindings (its Durable Object and rate limiters), which Miniflare simulates with
+// and with the gateway's bindings (its Durable Objects and rate limiters), which Miniflare simulates with
 // services of its own at every start; the target compares the gateway with the floor started with them,
 // so that it weighs the gateway's code, not the local simulation. Prints the targets and PASS or FAIL (exit 1).
 //
@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, parseEnv } from "node:util";
 import { type Bundle, dryRun, packagePath } from "./lib/bundle.ts";
-import { type ColdStart, type ColdWorker, coldStart } from "./lib/cold-start.ts";
+import { type ColdStart, type ColdWorker, coldStart, durableObjectClasses } from "./lib/cold-start.ts";
 import { step } from "./lib/progress.ts";
 import { num, printResult, printTable, verdict } from "./lib/report.ts";
 
@@ -61,21 +61,24 @@ try {
   console.log(`\ncold start: a new workerd process with the bundle, until ready, then until GET /health answers (median of ${STARTS})`);
   const empty = join(out, "empty.js");
   writeFileSync(empty, 'export default { fetch: () => new Response("ok") };\n');
-  // The gateway's bindings name its Durable Object class: a Worker started with them must export one. Added
-  // to the module itself, since the cold start loads one module.
-  const outbox =
-    '\nimport { DurableObject as BenchDurableObject } from "cloudflare:workers";\nexport class Outbox extends BenchDurableObject {}\n';
-  const emptyWithOutbox = join(out, "empty-with-outbox.js");
-  writeFileSync(emptyWithOutbox, `export default { fetch: () => new Response("ok") };\n${outbox}`);
-  const floorWithOutbox = join(dirname(floor.main), "with-outbox.js");
-  writeFileSync(floorWithOutbox, readFileSync(floor.main, "utf8") + outbox);
+  // The gateway's bindings name its Durable Object classes (Outbox, Egress): a Worker started with them must
+  // export each. Empty ones are added to the module itself, since the cold start loads one module.
+  const stubs =
+    '\nimport { DurableObject as BenchDurableObject } from "cloudflare:workers";\n' +
+    durableObjectClasses("wrangler.toml")
+      .map((name) => `export class ${name} extends BenchDurableObject {}\n`)
+      .join("");
+  const emptyWithBindings = join(out, "empty-with-bindings.js");
+  writeFileSync(emptyWithBindings, `export default { fetch: () => new Response("ok") };\n${stubs}`);
+  const floorWithBindings = join(dirname(floor.main), "with-bindings.js");
+  writeFileSync(floorWithBindings, readFileSync(floor.main, "utf8") + stubs);
   // The example vars, so that /health finds the settings complete, as under `scripts/run dev`.
   const vars = parseEnv(readFileSync(join(root, ".dev.vars.example"), "utf8")) as Record<string, string>;
   const workers: [string, ColdWorker][] = [
     ["empty Worker", { config: "bench/floor/wrangler.toml", main: empty }],
     ["floor", { config: "bench/floor/wrangler.toml", main: floor.main }],
-    [WITH_BINDINGS("empty Worker"), { config: "wrangler.toml", main: emptyWithOutbox }],
-    [WITH_BINDINGS("floor"), { config: "wrangler.toml", main: floorWithOutbox }],
+    [WITH_BINDINGS("empty Worker"), { config: "wrangler.toml", main: emptyWithBindings }],
+    [WITH_BINDINGS("floor"), { config: "wrangler.toml", main: floorWithBindings }],
     ["gateway", { config: "wrangler.toml", main: gateway.main, vars }],
   ];
   const runs = new Map<string, ColdStart[]>(workers.map(([name]) => [name, []]));

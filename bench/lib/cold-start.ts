@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { cpuMs, processes } from "./proc.ts";
 
 /** A Worker to start cold: a bundle and the bindings of its wrangler config, plus `vars`. */
 export interface ColdWorker {
@@ -43,6 +44,19 @@ interface MiniflareModule {
 async function loadMiniflare(): Promise<MiniflareModule> {
   const fromWrangler = createRequire(fileURLToPath(import.meta.resolve("wrangler")));
   return (await import(pathToFileURL(fromWrangler.resolve("miniflare")).href)) as MiniflareModule;
+}
+
+/**
+ * The Durable Object classes `config`'s bindings name, which a Worker started with those bindings must
+ * export.
+ *
+ * @example durableObjectClasses("wrangler.toml") // ["Outbox", "Egress"]
+ */
+export function durableObjectClasses(config: string): string[] {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(config) as {
+    workerOptions: { durableObjects?: Record<string, string | { className: string }> };
+  };
+  return Object.values(workerOptions.durableObjects ?? {}).map((binding) => (typeof binding === "string" ? binding : binding.className));
 }
 
 /**
@@ -92,35 +106,22 @@ export async function coldStart(worker: ColdWorker, path: string): Promise<ColdS
   }
 }
 
-/** Linux reports CPU time in ticks of 1/100 s to user space (USER_HZ), whatever the kernel's own rate. */
-const TICK_MS = 10;
-
 /**
  * The CPU time, user and system, of the workerd processes this process started and that still run (the
- * one of the cold start: each is disposed before the next starts), from `/proc/<pid>/stat`; `undefined`
- * off Linux.
+ * one of the cold start: each is disposed before the next starts); `undefined` off Linux.
  */
 function workerdCpuMs(): number | undefined {
-  let pids: string[];
-  try {
-    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return undefined;
-  }
-  let ticks = 0;
-  for (const pid of pids) {
-    let stat: string;
+  if (!existsSync("/proc/self/stat")) return undefined;
+  let total = 0;
+  for (const proc of processes()) {
+    if (proc.ppid !== process.pid || !/\bworkerd\b/.test(proc.args)) continue;
     try {
-      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      total += cpuMs(proc.pid);
     } catch {
-      continue; // gone meanwhile
+      // gone meanwhile
     }
-    // `pid (comm) state ppid … utime stime …`: comm may hold spaces, so fields count from its closing parenthesis.
-    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (name === "workerd" && Number(fields[1]) === process.pid) ticks += Number(fields[11]) + Number(fields[12]);
   }
-  return ticks * TICK_MS;
+  return total;
 }
 
 let miniflare: Promise<MiniflareModule> | undefined;
