@@ -10,7 +10,8 @@ import { parseArgs } from "node:util";
 import { startDevServers } from "../test/e2e/dev-servers.ts";
 import { type DeliveryStats, mutate, query, simulator } from "./lib/drive.ts";
 import { cpuMs, descendants, processes } from "./lib/proc.ts";
-import { duration, num, printTable, verdict } from "./lib/report.ts";
+import { step } from "./lib/progress.ts";
+import { duration, num, printResult, printTable, verdict } from "./lib/report.ts";
 
 const { values: flags } = parseArgs({ options: { seconds: { type: "string", default: "60" } } });
 const WINDOW_MS = Number(flags.seconds) * 1000;
@@ -45,17 +46,21 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
   throw new Error(`timed out waiting for ${what}`);
 }
 
+step("starting the gateway and the simulator (wrangler dev)");
 const servers = await startDevServers({ set: { RETRY_BASE_MS: "300000", RETRY_MAX_MS: "600000" } });
 try {
   const { gatewayUrl, simulatorUrl } = servers;
   const pids = workerdOf(Number(new URL(gatewayUrl).port));
   const stats = () => query<DeliveryStats>(gatewayUrl, "deliveries.stats");
 
+  step("warming up: one deal delivered");
   // Warm up: the outbox exists and has delivered once.
   await mutate(gatewayUrl, "orders.create", { orders: [{ orderNumber: "idle-warm-up" }], wait: 10_000 });
   await sleep(2000);
+  step(`idle, nothing queued: sampling CPU for ${duration(WINDOW_MS)}`);
   const idle = await sample(pids, simulatorUrl, WINDOW_MS);
 
+  step("a create fails with a 500, an update queues behind it");
   // A create fails with a 5xx and backs off 150–300 s; an update of the same deal waits behind it.
   await simulator(simulatorUrl, "PUT", "config", { failNext: 1, failureStatus: 500 });
   await mutate(gatewayUrl, "orders.create", { orderNumber: "idle-backoff", status: "Новая" });
@@ -63,6 +68,7 @@ try {
   await mutate(gatewayUrl, "orders.update", { orderNumber: "idle-backoff", status: "Оплачено" });
   await until(async () => (await stats()).queued === 2, "two queued changes");
   await sleep(2000);
+  step(`waiting out the backoff: sampling CPU for ${duration(WINDOW_MS)}`);
   const waiting = await sample(pids, simulatorUrl, WINDOW_MS);
   const after = await stats();
 
@@ -83,6 +89,7 @@ try {
     ...(after.queued !== 2 ? [`${after.queued} changes queued after the window, not 2`] : []),
   ];
   verdict(`waiting costs at most ${num(100 * MAX_EXTRA_SHARE, 1)} % of a core more than idling, and sends nothing`, failures);
+  printResult("idle", { extraCorePercent: 100 * (share(waiting.cpuMs) - share(idle.cpuMs)), waitingRequests: waiting.requests });
 } finally {
   await servers.stop();
 }
