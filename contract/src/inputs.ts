@@ -5,6 +5,7 @@
 import * as z from "zod";
 import { atMost, required, string } from "./fields/field";
 import { normalizeOrderNumber, orderNumber } from "./fields/id";
+import { say } from "./fields/say";
 import { strict } from "./fields/strict";
 import { MAX_ORDERS_PER_CALL } from "./limits";
 import { callWait, ordersCreateInput, ordersUpdateInput } from "./order";
@@ -53,7 +54,8 @@ export const replayInput = z
     orderNumbers: orderNumbers.optional(),
   })
   .refine((selector) => (selector.changeIds?.length ?? 0) + (selector.orderNumbers?.length ?? 0) > 0, {
-    error: "name the changes to replay: changeIds, orderNumbers or both",
+    error: () =>
+      say("name the changes to replay: changeIds, orderNumbers or both", "назовите изменения для повтора: changeIds, orderNumbers или оба"),
   });
 export type ReplayInput = z.output<typeof replayInput>;
 
@@ -66,8 +68,8 @@ export type ReplayInput = z.output<typeof replayInput>;
 export const ordersDeleteInput = strict({
   orderNumbers: z
     .array(orderNumber)
-    .min(1, { error: "give at least one orderNumber" })
-    .max(MAX_ORDERS_PER_CALL, atMost(MAX_ORDERS_PER_CALL, "orderNumbers per call")),
+    .min(1, { error: () => say("give at least one orderNumber", "передайте хотя бы один orderNumber") })
+    .max(MAX_ORDERS_PER_CALL, atMost(MAX_ORDERS_PER_CALL, "orderNumbers per call", "orderNumbers за вызов")),
   wait: callWait,
 });
 export type OrdersDeleteInput = z.output<typeof ordersDeleteInput>;

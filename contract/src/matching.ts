@@ -5,6 +5,7 @@ import { emailSet } from "./fields/email";
 import { atMost, boolean, expected, optional } from "./fields/field";
 import { digitsSet, md5Set, optionalCalltouchId, optionalDigits, requiredCalltouchId, requiredDigitsSet, tgUsernameSet } from "./fields/id";
 import { phoneSet } from "./fields/phone";
+import { say } from "./fields/say";
 import { strict } from "./fields/strict";
 import { optionalText, requiredText, tagSet } from "./fields/text";
 import { LIMITS } from "./limits";
@@ -40,23 +41,29 @@ export const customSource = strict({
 
 const tagFilter = {
   tags: tagSet,
-  tagsLogic: optional(z.enum(["and", "or"], { error: expected(`"and" or "or"`) })),
+  tagsLogic: optional(z.enum(["and", "or"], { error: expected(`"and" or "or"`, `"and" или "or"`) })),
 };
 
 const typeToMatch = optional(
-  z.enum(["nearest", "nearestUniq", "nearestUniqLead"], { error: expected(`"nearest", "nearestUniq" or "nearestUniqLead"`) }),
+  z.enum(["nearest", "nearestUniq", "nearestUniqLead"], {
+    error: expected(`"nearest", "nearestUniq" or "nearestUniqLead"`, `"nearest", "nearestUniq" или "nearestUniqLead"`),
+  }),
 );
 
 const contactSearch = {
   date: optionalDate,
-  searchDepth: optional(z.int({ error: expected("a whole number of minutes") }).min(1, { error: "must be at least 1 minute" })),
+  searchDepth: optional(
+    z
+      .int({ error: expected("a whole number of minutes", "целое число минут") })
+      .min(1, { error: () => say("must be at least 1 minute", "не меньше 1 минуты") }),
+  ),
   ...tagFilter,
 };
 
 /** A contact item that names no contact would match nothing: refuse it rather than send it. */
 function withSomeContact<T extends z.ZodType<Record<string, unknown>>>(params: T, contacts: readonly string[]) {
   return params.refine((value) => contacts.some((key) => value[key] !== undefined), {
-    error: `give at least one of ${contacts.join(", ")}`,
+    error: () => say(`give at least one of ${contacts.join(", ")}`, `укажите хотя бы одно из: ${contacts.join(", ")}`),
   });
 }
 
@@ -113,14 +120,19 @@ const matchingItems = [
  */
 export const MATCHING_TYPES: readonly CalltouchMatchingType[] = matchingItems.map((item) => item.shape.type.value);
 
-const notAnItem = expected("a matching item: an object with a type");
+const notAnItem = expected("a matching item: an object with a type", "элемент сопоставления: объект с полем type");
 
 /** Names the wrong `type` itself: zod would only say that no option matched. */
 function wrongItem(issue: { code?: string; input?: unknown }): string {
   if (issue.code !== "invalid_union") return notAnItem(issue);
   const type = typeof issue.input === "object" && issue.input !== null ? (issue.input as { type?: unknown }).type : undefined;
-  const expectedTypes = `expected one of ${MATCHING_TYPES.join(", ")}`;
-  return type === undefined ? `required: ${expectedTypes}` : `unknown matching type ${JSON.stringify(type)}: ${expectedTypes}`;
+  const types = MATCHING_TYPES.join(", ");
+  if (type === undefined) return say(`required: expected one of ${types}`, `обязательное поле: ожидается одно из ${types}`);
+  const named = JSON.stringify(type);
+  return say(
+    `unknown matching type ${named}: expected one of ${types}`,
+    `неизвестный тип сопоставления ${named}: ожидается одно из ${types}`,
+  );
 }
 
 /**
@@ -157,7 +169,11 @@ export const matchingShape = {
   /** The custom source used when no lead is found, in place of the configured default. */
   source: optional(customSource),
   /** An explicit matching list that replaces the compiled one entirely. */
-  matching: optional(z.array(matchingItem, { error: expected("a list of matching items") }).max(LIMITS.matching, atMost(LIMITS.matching))),
+  matching: optional(
+    z
+      .array(matchingItem, { error: expected("a list of matching items", "список элементов сопоставления") })
+      .max(LIMITS.matching, atMost(LIMITS.matching)),
+  ),
 };
 
 type MatchingInput = { [K in keyof typeof matchingShape]?: z.output<(typeof matchingShape)[K]> };
@@ -180,9 +196,10 @@ export function refuseMixedMatching(payload: z.core.ParsePayload<MatchingInput>)
     input: order,
     path: ["matching"],
     continue: true,
-    message:
-      `give either matching or ${FRIENDLY_KEYS.join("/")}, not both: ` +
-      `matching replaces the list those compile to (also given: ${mixed.join(", ")})`,
+    message: say(
+      `give either matching or ${FRIENDLY_KEYS.join("/")}, not both: matching replaces the list those compile to (also given: ${mixed.join(", ")})`,
+      `укажите либо matching, либо ${FRIENDLY_KEYS.join("/")}, но не всё вместе: matching заменяет список, который из них строится (указаны также: ${mixed.join(", ")})`,
+    ),
   });
 }
 

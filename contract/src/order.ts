@@ -5,6 +5,7 @@ import { atMost, boolean, expected, optional, required, string } from "./fields/
 import { digitsSet, optionalDigits, optionalTgUsername, orderNumber, tgUsernameSet } from "./fields/id";
 import { optionalMoney, optionalSignedMoney, requiredMoney } from "./fields/money";
 import { optionalPhone, phoneSet } from "./fields/phone";
+import { say } from "./fields/say";
 import { strict } from "./fields/strict";
 import {
   optionalCurrency,
@@ -28,11 +29,11 @@ const customFieldList = z
   .array(
     strict({
       field: requiredText,
-      value: required(z.union([string, z.number()], { error: expected("a string or a number") }), (value, ctx) =>
+      value: required(z.union([string, z.number()], { error: expected("a string or a number", "строка или число") }), (value, ctx) =>
         trimmed(LIMITS.longText)(String(value), ctx),
       ),
     }),
-    { error: expected("a list of {field, value}") },
+    { error: expected("a list of {field, value}", "список {field, value}") },
   )
   .max(LIMITS.customFields, atMost(LIMITS.customFields));
 
@@ -42,7 +43,9 @@ const product = strict({
   brand: optionalText,
   category: optionalText,
   variant: optionalText,
-  quantity: optional(z.int({ error: expected("a whole number") }).min(1, { error: "must be at least 1" })),
+  quantity: optional(
+    z.int({ error: expected("a whole number", "целое число") }).min(1, { error: () => say("must be at least 1", "не меньше 1") }),
+  ),
 });
 
 const orderContacts = optional(
@@ -100,7 +103,9 @@ const commonShape = {
   customFields: optional(customFieldList),
   /** Custom fields to put on the lead the deal is matched to. */
   addCustomFieldsToLead: optional(strict({ customFields: required(customFieldList), overwrite: optional(boolean) })),
-  products: optional(z.array(product, { error: expected("a list of products") }).max(LIMITS.products, atMost(LIMITS.products))),
+  products: optional(
+    z.array(product, { error: expected("a list of products", "список товаров") }).max(LIMITS.products, atMost(LIMITS.products)),
+  ),
   /** The client's contacts, stored on the deal; matching uses `phones` and `emails`, not these. */
   orderContacts,
   ...matchingShape,
@@ -144,11 +149,17 @@ export const orderUpdateInput = strict({
   .check((payload) => {
     const order = payload.value;
     if (order.tagsOverwrite !== undefined && order.tags === undefined) {
-      const message = "tagsOverwrite says how to apply tags: give tags too";
+      const message = say(
+        "tagsOverwrite says how to apply tags: give tags too",
+        "tagsOverwrite говорит, как применить теги: передайте и tags",
+      );
       payload.issues.push({ code: "custom", input: order, path: ["tagsOverwrite"], continue: true, message });
     }
     if (!Object.entries(order).some(([key, value]) => value !== undefined && !NOT_A_CHANGE.has(key))) {
-      const message = "an update must change something: give at least one field besides orderNumber";
+      const message = say(
+        "an update must change something: give at least one field besides orderNumber",
+        "обновление должно что-то менять: передайте хотя бы одно поле, кроме orderNumber",
+      );
       payload.issues.push({ code: "custom", input: order, continue: true, message });
     }
   });
@@ -163,20 +174,23 @@ export const MAX_WAIT_MS = 120_000;
  */
 export const callWait = optional(
   z
-    .int({ error: expected("a whole number of milliseconds") })
-    .min(0)
-    .max(MAX_WAIT_MS, atMost(MAX_WAIT_MS, "ms")),
+    .int({ error: expected("a whole number of milliseconds", "целое число миллисекунд") })
+    .min(0, { error: () => say("must not be negative", "не может быть отрицательным") })
+    .max(MAX_WAIT_MS, atMost(MAX_WAIT_MS, "ms", "мс")),
 );
 
 function oneOrMany<T extends z.ZodType>(order: T) {
   const many = z
     .array(order)
-    .min(1, { error: "give at least one order" })
-    .max(MAX_ORDERS_PER_CALL, atMost(MAX_ORDERS_PER_CALL, "orders per call"));
+    .min(1, { error: () => say("give at least one order", "передайте хотя бы одну сделку") })
+    .max(MAX_ORDERS_PER_CALL, atMost(MAX_ORDERS_PER_CALL, "orders per call", "сделок за вызов"));
   // The envelope form carries options of the call besides its orders.
   const envelope = strict({ orders: many, wait: callWait });
   return z.union([order, many, envelope], {
-    error: expected(`an order, a list of 1 to ${MAX_ORDERS_PER_CALL} orders, or {orders, wait}`),
+    error: expected(
+      `an order, a list of 1 to ${MAX_ORDERS_PER_CALL} orders, or {orders, wait}`,
+      `сделка, список от 1 до ${MAX_ORDERS_PER_CALL} сделок или {orders, wait}`,
+    ),
   });
 }
 

@@ -1,4 +1,5 @@
 import { type Ctx, fail, optional, string } from "./field";
+import { say } from "./say";
 
 /**
  * A validated date, still free of any zone setting (the schemas are static; the zone is the compiler's):
@@ -15,12 +16,16 @@ import { type Ctx, fail, optional, string } from "./field";
  */
 export type DealDate = string;
 
+const notReal = (text: string) => say(`not a real date and time: ${text}`, `такой даты и времени не бывает: ${text}`);
+
 /** Calltouch's own format: `dd-MM-yyyy HH:mm:ss`, no zone. */
 const SITE_TIME = /^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})$/;
 /** ISO 8601 / RFC 3339 date-time; time and offset are optional here only to refuse them with a precise message. */
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?(Z|([+-])(\d{2})(?::?(\d{2}))?)?$/i;
 
 const FORMATS = "ISO 8601 with a UTC offset (2021-07-19T16:42:32+03:00) or Calltouch's dd-MM-yyyy HH:mm:ss (19-07-2021 16:42:32)";
+const FORMATS_RU =
+  "ISO 8601 со смещением от UTC (2021-07-19T16:42:32+03:00) или формат Calltouch dd-MM-yyyy HH:mm:ss (19-07-2021 16:42:32)";
 
 /**
  * Validates a date and keeps it zone-free ({@link DealDate}). An ISO date without an offset is refused:
@@ -36,10 +41,10 @@ export function normalizeDate(value: string, ctx: Ctx): DealDate {
   if (site) {
     const [, day, month, year, hour, minute, second] = site;
     const millis = utcMillis(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second));
-    return millis === undefined ? fail(ctx, `not a real date and time: ${text}`) : text;
+    return millis === undefined ? fail(ctx, notReal(text)) : text;
   }
   const iso = ISO.exec(text);
-  if (!iso) return fail(ctx, `expected ${FORMATS}`);
+  if (!iso) return fail(ctx, say(`expected ${FORMATS}`, `ожидается ${FORMATS_RU}`));
   const [, year, month, day, hour, minute, second = "0", fraction = "", zone, sign, offsetHours, offsetMinutes = "0"] = iso;
   if (hour === undefined || zone === undefined) {
     return fail(
@@ -49,10 +54,11 @@ export function normalizeDate(value: string, ctx: Ctx): DealDate {
     );
   }
   const millis = utcMillis(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second));
-  if (millis === undefined) return fail(ctx, `not a real date and time: ${text}`);
+  if (millis === undefined) return fail(ctx, notReal(text));
   const offsetSign = sign === "-" ? -1 : 1;
   const offset = sign === undefined ? 0 : offsetSign * (Number(offsetHours) * 60 + Number(offsetMinutes));
-  if (Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return fail(ctx, `not a valid UTC offset: ${zone}`);
+  if (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)
+    return fail(ctx, say(`not a valid UTC offset: ${zone}`, `неверное смещение от UTC: ${zone}`));
   const fractionMillis = Number(fraction.padEnd(3, "0").slice(0, 3));
   return isoInstant(new Date(millis + fractionMillis - offset * 60_000));
 }

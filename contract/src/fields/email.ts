@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { LIMITS } from "../limits";
 import { type Ctx, fail, optional, optionalSet, string } from "./field";
+import { say } from "./say";
 
 /** RFC 5321's limit on the length of an address. */
 const MAX_EMAIL_LENGTH = 254;
@@ -19,7 +20,9 @@ const EMAIL = z.email().def.pattern!;
  * @example normalizeEmail(" Name@Server.COM ", ctx) // "name@server.com"
  */
 export function normalizeEmail(value: string, ctx: Ctx): string {
-  return canonicalEmail(value) ?? fail(ctx, "not a valid e-mail address (name@example.com)");
+  return (
+    canonicalEmail(value) ?? fail(ctx, say("not a valid e-mail address (name@example.com)", "неверный адрес почты (name@example.com)"))
+  );
 }
 
 /**

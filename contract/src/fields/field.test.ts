@@ -28,7 +28,7 @@ const classic = {
     input.nullable().transform((value, ctx): O | undefined => (unset(value) ? undefined : normalize(value as z.output<S>, ctx))),
   set: <S extends z.ZodType, O>(item: S, normalize: Normalize<z.output<S>, O>, max: number) =>
     z
-      .array(classic.orUnset(item, normalize), { error: expected("a list") })
+      .array(classic.orUnset(item, normalize), { error: expected("a list", "список") })
       .max(max, atMost(max))
       .nullable()
       .transform((items) => {

@@ -1,6 +1,7 @@
 import * as z from "zod";
 // From zod's core directly: reading it as `z.core.$ZodTransform` keeps all of zod core in the bundle.
 import { $ZodTransform } from "zod/v4/core";
+import { say } from "./say";
 
 /** What a normalizer gets from zod to report a problem: the payload of the transform it runs in. */
 export type Ctx = z.core.ParsePayload;
@@ -15,7 +16,7 @@ export type Normalize<I, O> = (value: I, ctx: Ctx) => O;
  * Reports `message` on the value being normalized. The parse fails, so the returned `z.NEVER` is never
  * seen by anyone: it only lets a normalizer `return fail(…)` in place of a value.
  *
- * @example if (!ok) return fail(ctx, "not a valid e-mail address");
+ * @example if (!ok) return fail(ctx, say("not a valid e-mail address", "неверный адрес почты"));
  */
 export function fail(ctx: Ctx, message: string): never {
   // The issue zod's own `addIssue` would make: a custom one, on the value being normalized.
@@ -36,12 +37,16 @@ function normalized<S extends z.ZodType, O>(input: S, normalize: (value: z.outpu
 }
 
 /**
- * zod's message for a value of the wrong type (or a missing one), naming what was expected and what came.
+ * zod's message for a value of the wrong type (or a missing one), naming what was expected and what came,
+ * in English or Russian ({@link say}).
  *
- * @example z.string({ error: expected("a string") }) // "expected a string, got a number"
+ * @example z.string({ error: expected("a string", "строка") }) // "expected a string, got a number"
  */
-export function expected(what: string): (issue: { input?: unknown }) => string {
-  return (issue) => (issue.input === undefined ? `required: expected ${what}` : `expected ${what}, got ${kindOf(issue.input)}`);
+export function expected(en: string, ru: string): (issue: { input?: unknown }) => string {
+  return (issue) =>
+    issue.input === undefined
+      ? say(`required: expected ${en}`, `обязательное поле: ожидается ${ru}`)
+      : say(`expected ${en}, got ${kindOf(issue.input)}`, `ожидается ${ru}, получено: ${kindOfRu(issue.input)}`);
 }
 
 /** The most of a caller's value an error message repeats: errors never echo unbounded input. */
@@ -75,9 +80,17 @@ function kindOf(value: unknown): string {
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
+const KINDS_RU: Record<string, string> = { string: "строка", number: "число", boolean: "true или false", object: "объект" };
+
+function kindOfRu(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "список";
+  return KINDS_RU[typeof value] ?? typeof value;
+}
+
 /** The base input schemas, with messages that say what is expected. */
-export const string = z.string({ error: expected("a string") });
-export const boolean = z.boolean({ error: expected("true or false") });
+export const string = z.string({ error: expected("a string", "строка") });
+export const boolean = z.boolean({ error: expected("true or false", "true или false") });
 
 /** `null`, a blank string and an empty list are how CRMs say "no value": such a field counts as not set. */
 function isUnset(value: unknown): boolean {
@@ -96,7 +109,7 @@ function isUnset(value: unknown): boolean {
  */
 export function required<S extends z.ZodType, O = z.output<S>>(input: S, normalize?: Normalize<z.output<S>, O>) {
   return normalized(input, (value, ctx): O => {
-    if (isUnset(value)) return fail(ctx, "must not be empty");
+    if (isUnset(value)) return fail(ctx, say("must not be empty", "не может быть пустым"));
     return normalize ? normalize(value, ctx) : (value as O);
   });
 }
@@ -115,14 +128,18 @@ export function optional<S extends z.ZodType, O = z.output<S>>(input: S, normali
   return orUnset(input, normalize ?? ((value) => value as O)).optional();
 }
 
-/** The message of a list that is too long. */
-export function atMost(max: number, what = "items"): { error: string } {
-  return { error: `at most ${max} ${what}` };
+/**
+ * The message of a list or number that is too large, in English or Russian.
+ *
+ * @example z.array(item).max(20, atMost(20)) // "at most 20 items"
+ */
+export function atMost(max: number, en = "items", ru = "элементов"): { error: () => string } {
+  return { error: () => say(`at most ${max} ${en}`, `не больше ${max} ${ru}`) };
 }
 
 function uniqueItems<S extends z.ZodType, O extends string | number>(item: S, normalize: Normalize<z.output<S>, O>, max: number) {
   const list = z
-    .array(orUnset(item, normalize), { error: expected("a list") })
+    .array(orUnset(item, normalize), { error: expected("a list", "список") })
     .max(max, atMost(max))
     .nullable();
   return normalized(list, (items) => {
@@ -161,5 +178,8 @@ export function optionalSet<S extends z.ZodType, O extends string | number>(item
 
 /** {@link optionalSet} for a list that must keep at least one item. */
 export function requiredSet<S extends z.ZodType, O extends string | number>(item: S, normalize: Normalize<z.output<S>, O>, max: number) {
-  return normalized(uniqueItems(item, normalize, max), (items, ctx) => items ?? fail(ctx, "must list at least one value"));
+  return normalized(
+    uniqueItems(item, normalize, max),
+    (items, ctx) => items ?? fail(ctx, say("must list at least one value", "нужно хотя бы одно значение")),
+  );
 }

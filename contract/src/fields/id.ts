@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { LIMITS } from "../limits";
 import { type Ctx, expected, fail, optional, optionalSet, quote, required, requiredSet, string } from "./field";
+import { say } from "./say";
 import { trimmed } from "./text";
 
 /**
@@ -22,7 +23,14 @@ export function normalizeOrderNumber(value: string, ctx: Ctx): string {
   const invisible = INVISIBLE.exec(id)?.[0];
   if (invisible === undefined) return trimmed(LIMITS.orderNumber)(id, ctx);
   const code = `U+${invisible.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
-  return fail(ctx, `must not contain control or invisible characters (${code} at position ${id.indexOf(invisible) + 1})`);
+  const at = id.indexOf(invisible) + 1;
+  return fail(
+    ctx,
+    say(
+      `must not contain control or invisible characters (${code} at position ${at})`,
+      `не может содержать управляющие и невидимые символы (${code} в позиции ${at})`,
+    ),
+  );
 }
 
 /**
@@ -32,9 +40,19 @@ export function normalizeOrderNumber(value: string, ctx: Ctx): string {
  * @example orderNumber.parse(42) // "42"
  */
 export const orderNumber = required(
-  z.union([string, z.int().min(1, { error: "a deal id given as a number is at least 1; send any other as a string" })], {
-    error: expected("the CRM's deal id: a string or an integer"),
-  }),
+  z.union(
+    [
+      string,
+      z.int().min(1, {
+        error: () =>
+          say(
+            "a deal id given as a number is at least 1; send any other as a string",
+            "номер сделки числом не меньше 1; любой другой передайте строкой",
+          ),
+      }),
+    ],
+    { error: expected("the CRM's deal id: a string or an integer", "номер сделки в CRM: строка или целое число") },
+  ),
   (value, ctx) => normalizeOrderNumber(String(value), ctx),
 );
 
@@ -46,14 +64,29 @@ export const orderNumber = required(
  */
 export function normalizeCalltouchId(value: number | string, ctx: Ctx): number {
   const id = typeof value === "number" ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  return Number.isSafeInteger(id) && id > 0 ? id : fail(ctx, `expected a positive integer Calltouch id (123456), got ${quote(value)}`);
+  return Number.isSafeInteger(id) && id > 0
+    ? id
+    : fail(
+        ctx,
+        say(
+          `expected a positive integer Calltouch id (123456), got ${quote(value)}`,
+          `ожидается id Calltouch, целое число больше нуля (123456), получено ${quote(value)}`,
+        ),
+      );
 }
 
 const calltouchIdInput = z.union(
-  [z.int().min(1, { error: (issue) => `expected a positive integer Calltouch id (123456), got ${quote(issue.input)}` }), string],
-  {
-    error: expected("a Calltouch id: a positive integer or a string of digits"),
-  },
+  [
+    z.int().min(1, {
+      error: (issue) =>
+        say(
+          `expected a positive integer Calltouch id (123456), got ${quote(issue.input)}`,
+          `ожидается id Calltouch, целое число больше нуля (123456), получено ${quote(issue.input)}`,
+        ),
+    }),
+    string,
+  ],
+  { error: expected("a Calltouch id: a positive integer or a string of digits", "id Calltouch: целое число больше нуля или строка цифр") },
 );
 
 /** `callId` / `requestId` of the friendly input, or not set. */
@@ -70,14 +103,29 @@ export const requiredCalltouchId = required(calltouchIdInput, normalizeCalltouch
  */
 export function normalizeDigits(value: number | string, ctx: Ctx): string {
   const text = String(value).trim();
-  return /^\d{1,20}$/.test(text) ? text : fail(ctx, `expected an id of digits only (1234567), got ${quote(value)}`);
+  return /^\d{1,20}$/.test(text)
+    ? text
+    : fail(
+        ctx,
+        say(
+          `expected an id of digits only (1234567), got ${quote(value)}`,
+          `ожидается id только из цифр (1234567), получено ${quote(value)}`,
+        ),
+      );
 }
 
 const digitsInput = z.union(
-  [string, z.int().min(0, { error: (issue) => `expected an id of digits only (1234567), got ${quote(issue.input)}` })],
-  {
-    error: expected("an id of digits, as a string or an integer"),
-  },
+  [
+    string,
+    z.int().min(0, {
+      error: (issue) =>
+        say(
+          `expected an id of digits only (1234567), got ${quote(issue.input)}`,
+          `ожидается id только из цифр (1234567), получено ${quote(issue.input)}`,
+        ),
+    }),
+  ],
+  { error: expected("an id of digits, as a string or an integer", "id из цифр, строкой или целым числом") },
 );
 
 /** `sessionId`, `tgId`, `vkId`: one, or not set. */
@@ -96,7 +144,9 @@ export const requiredDigitsSet = requiredSet(digitsInput, normalizeDigits, LIMIT
  */
 export function normalizeMd5(value: string, ctx: Ctx): string {
   const hash = value.trim().toLowerCase();
-  return /^[0-9a-f]{32}$/.test(hash) ? hash : fail(ctx, "expected an MD5 hash: 32 hexadecimal digits");
+  return /^[0-9a-f]{32}$/.test(hash)
+    ? hash
+    : fail(ctx, say("expected an MD5 hash: 32 hexadecimal digits", "ожидается хеш MD5: 32 шестнадцатеричные цифры"));
 }
 
 /** `md5Phones`, or not set. */
@@ -109,7 +159,15 @@ export const md5Set = optionalSet(string, normalizeMd5, LIMITS.contacts);
  */
 export function normalizeTgUsername(value: string, ctx: Ctx): string {
   const name = value.trim();
-  return /^@?\w{1,32}$/.test(name) ? name : fail(ctx, "expected a Telegram username: letters, digits and _ (@username)");
+  return /^@?\w{1,32}$/.test(name)
+    ? name
+    : fail(
+        ctx,
+        say(
+          "expected a Telegram username: letters, digits and _ (@username)",
+          "ожидается имя пользователя Telegram: буквы, цифры и _ (@username)",
+        ),
+      );
 }
 
 /** One Telegram username, or not set. */

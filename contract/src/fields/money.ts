@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { type Ctx, clip, expected, fail, optional, quote, required, string } from "./field";
+import { say } from "./say";
 
 /**
  * An amount as Calltouch wants it: a decimal string with exactly two fractional digits.
@@ -34,17 +35,33 @@ export function normalizeMoney(value: number | string, ctx: Ctx, allowNegative: 
   }
   const [, sign, whole = "", fraction = ""] = match;
   if (fraction.length > 2) {
-    return fail(ctx, `more than 2 decimal places in ${clip(text)}: round the amount before sending it, money is never rounded here`);
+    return fail(
+      ctx,
+      say(
+        `more than 2 decimal places in ${clip(text)}: round the amount before sending it, money is never rounded here`,
+        `больше двух знаков после точки в ${clip(text)}: округлите сумму перед отправкой, шлюз деньги не округляет`,
+      ),
+    );
   }
   const digits = whole.replace(/^0+(?=\d)/, "");
   if (digits.length > MAX_WHOLE_DIGITS)
-    return fail(ctx, `amount too large: ${clip(text)} (at most ${MAX_WHOLE_DIGITS} digits before the point)`);
+    return fail(
+      ctx,
+      say(
+        `amount too large: ${clip(text)} (at most ${MAX_WHOLE_DIGITS} digits before the point)`,
+        `слишком большая сумма: ${clip(text)} (не больше ${MAX_WHOLE_DIGITS} цифр до точки)`,
+      ),
+    );
   const amount = `${digits}.${fraction.padEnd(2, "0")}`;
   if (sign === "" || amount === "0.00") return amount;
-  return allowNegative ? `-${amount}` : fail(ctx, `must not be negative, got ${clip(text)}`);
+  return allowNegative
+    ? `-${amount}`
+    : fail(ctx, say(`must not be negative, got ${clip(text)}`, `не может быть отрицательной, получено ${clip(text)}`));
 }
 
-const moneyInput = z.union([z.number(), string], { error: expected("an amount: a number or a decimal string (1000.50)") });
+const moneyInput = z.union([z.number(), string], {
+  error: expected("an amount: a number or a decimal string (1000.50)", "сумма: число или десятичная строка (1000.50)"),
+});
 
 /**
  * `revenue`: an amount of zero or more, or not set.

@@ -3,6 +3,7 @@ import * as z from "zod";
 import { LIMITS } from "../limits";
 import { type Ctx, expected, fail, optional, optionalSet, string } from "./field";
 import phoneMetadata from "./phone-metadata.json";
+import { say } from "./say";
 
 /**
  * Numbers written without a country code are read as numbers of this region.
@@ -42,11 +43,23 @@ const UNCOVERED = Symbol("a country the gateway does not accept");
 export function normalizePhone(value: string | number, ctx: Ctx): string {
   const canonical = phoneAnswer(String(value));
   if (canonical === UNCOVERED) {
-    return fail(ctx, `not a phone number of a country the gateway accepts (country codes ${ACCEPTED_CODES})`);
+    return fail(
+      ctx,
+      say(
+        `not a phone number of a country the gateway accepts (country codes ${ACCEPTED_CODES})`,
+        `номер не из страны, которую принимает шлюз (коды стран ${ACCEPTED_CODES})`,
+      ),
+    );
   }
   return (
     canonical ??
-    fail(ctx, `not a valid phone number for region ${DEFAULT_PHONE_REGION}; write a foreign number with + and its country code`)
+    fail(
+      ctx,
+      say(
+        `not a valid phone number for region ${DEFAULT_PHONE_REGION}; write a foreign number with + and its country code`,
+        `неверный номер телефона для региона ${DEFAULT_PHONE_REGION}; иностранный номер пишите с + и кодом страны`,
+      ),
+    )
   );
 }
 
@@ -128,9 +141,13 @@ export function russianMobile(text: string): string | undefined {
 }
 
 // A phone as a JSON number is digits without their +: a positive whole number, which the schema says too.
-const phoneInput = z.union([string, z.int().min(1, { error: "not a valid phone number: send it as a string" })], {
-  error: expected("a phone number as a string"),
-});
+const phoneInput = z.union(
+  [
+    string,
+    z.int().min(1, { error: () => say("not a valid phone number: send it as a string", "неверный номер телефона: передайте его строкой") }),
+  ],
+  { error: expected("a phone number as a string", "номер телефона строкой") },
+);
 
 /**
  * One phone, or not set.

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { expected, quote } from "./field";
+import { say } from "./say";
 
 /**
  * An object that refuses keys it does not know, so that a typo like `revenu` fails loudly instead of
@@ -9,7 +10,7 @@ import { expected, quote } from "./field";
  */
 export function strict<const T extends z.core.$ZodLooseShape>(shape: T) {
   const known = Object.keys(shape);
-  const wrongType = expected("an object");
+  const wrongType = expected("an object", "объект");
   return z.strictObject(shape, {
     error: (issue) => (issue.code === "unrecognized_keys" ? unknownKeys(issue.keys, known) : wrongType(issue)),
   });
@@ -21,10 +22,15 @@ const NAMED_KEYS = 5;
 function unknownKeys(keys: readonly string[], known: readonly string[]): string {
   const named = keys.slice(0, NAMED_KEYS).map((key) => {
     const hint = closestKey(key, known);
-    return hint === undefined ? quote(key) : `${quote(key)} (did you mean "${hint}"?)`;
+    return hint === undefined ? quote(key) : say(`${quote(key)} (did you mean "${hint}"?)`, `${quote(key)} (может быть, "${hint}"?)`);
   });
-  const more = keys.length > NAMED_KEYS ? ` and ${keys.length - NAMED_KEYS} more` : "";
-  return `unknown ${keys.length === 1 ? "key" : "keys"} ${named.join(", ")}${more}`;
+  const rest = keys.length - NAMED_KEYS;
+  const more = rest > 0 ? say(` and ${rest} more`, ` и ещё ${rest}`) : "";
+  return (
+    say(`unknown ${keys.length === 1 ? "key" : "keys"} `, keys.length === 1 ? "неизвестное поле " : "неизвестные поля ") +
+    named.join(", ") +
+    more
+  );
 }
 
 /** Case, `_` and `-` do not count: `order_number` and `OrderNumber` both mean `orderNumber`. */

@@ -1,5 +1,9 @@
 import { LIMITS } from "../limits";
 import { type Ctx, fail, type Normalize, optional, optionalSet, quote, required, requiredSet, string } from "./field";
+import { say } from "./say";
+
+const tooLong = (max: number, length: number) =>
+  say(`at most ${max} characters, got ${length}`, `не длиннее ${max} символов, получено ${length}`);
 
 /** Control characters that are no part of text: C0, DEL and C1, but tab, line feed and carriage return. */
 const CONTROL = /(?![\t\n\r])\p{Cc}/u;
@@ -26,8 +30,9 @@ export function trimmed(max: number): Normalize<string, string> {
   return (value, ctx) => {
     const text = value.trim();
     const control = controlIn(text);
-    if (control) return fail(ctx, `must not contain control characters (${control})`);
-    return text.length <= max ? text : fail(ctx, `at most ${max} characters, got ${text.length}`);
+    if (control)
+      return fail(ctx, say(`must not contain control characters (${control})`, `не может содержать управляющие символы (${control})`));
+    return text.length <= max ? text : fail(ctx, tooLong(max, text.length));
   };
 }
 
@@ -61,7 +66,15 @@ export const requiredTagSet = requiredSet(string, trimmed(LIMITS.text), LIMITS.t
  */
 export function normalizeCurrency(value: string, ctx: Ctx): string {
   const code = value.trim().toLowerCase();
-  return /^[a-z]{3}$/.test(code) ? code : fail(ctx, `expected a 3-letter ISO 4217 currency code (rub, usd), got ${quote(value)}`);
+  return /^[a-z]{3}$/.test(code)
+    ? code
+    : fail(
+        ctx,
+        say(
+          `expected a 3-letter ISO 4217 currency code (rub, usd), got ${quote(value)}`,
+          `ожидается трёхбуквенный код валюты ISO 4217 (rub, usd), получено ${quote(value)}`,
+        ),
+      );
 }
 
 /** `currency`, or not set. */
@@ -76,9 +89,15 @@ export function normalizeUrl(value: string, ctx: Ctx): string {
   const text = value.trim();
   const url = URL.parse(text);
   if (url === null || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    return fail(ctx, `expected an absolute http(s) URL (https://crm.example.ru/deal/123)`);
+    return fail(
+      ctx,
+      say(
+        "expected an absolute http(s) URL (https://crm.example.ru/deal/123)",
+        "ожидается полный адрес http(s) (https://crm.example.ru/deal/123)",
+      ),
+    );
   }
-  return text.length <= LIMITS.url ? text : fail(ctx, `at most ${LIMITS.url} characters, got ${text.length}`);
+  return text.length <= LIMITS.url ? text : fail(ctx, tooLong(LIMITS.url, text.length));
 }
 
 /** `orderLink`, or not set. */
