@@ -56,6 +56,35 @@ describe("secret keys and scopes", () => {
     expect(((await response.json()) as { error: { message: string } }).error.message).toBe("У этого ключа API нет права orders:write");
   });
 
+  it("names each refused field in Russian to a server that asks for Russian, and in English otherwise", async () => {
+    const create = (language: string | undefined) =>
+      callGateway("http://gateway.test/trpc/orders.create", {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${keys.TEST_API_KEY}`,
+          "content-type": "application/json",
+          ...(language === undefined ? {} : { "accept-language": language }),
+        },
+        body: JSON.stringify({ orderNumber: "x", revenue: "10.005", manager: 5 }),
+      }).then(
+        (response) =>
+          response.json() as Promise<{ error: { message: string; data: { fieldErrors: { field: string; message: string }[] } } }>,
+      );
+
+    const russian = await create("ru-RU,ru;q=0.9");
+    expect(russian.error.data.fieldErrors).toStrictEqual([
+      expect.objectContaining({ field: "revenue", message: expect.stringMatching(/^больше двух знаков после точки/) }),
+      expect.objectContaining({ field: "manager", message: "ожидается строка, получено: число" }),
+    ]);
+    expect(russian.error.message).toMatch(/^Проверьте данные: revenue: больше двух знаков/);
+    const english = await create(undefined);
+    expect(english.error.data.fieldErrors.map((error) => error.message)).toStrictEqual([
+      expect.stringMatching(/^more than 2 decimal places/),
+      "expected a string, got a number",
+    ]);
+    expect(await simulator.requests()).toEqual([]);
+  });
+
   it("sends a key's deals to its own site's outbox, with that site's id and token", async () => {
     await gateway(keys.OTHER_SITE_KEY).orders.create.mutate({ orderNumber: "elsewhere" });
     await gateway().orders.create.mutate({ orderNumber: "here" });

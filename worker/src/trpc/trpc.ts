@@ -4,9 +4,9 @@
  * 2. initialization, with the one error formatter of the API,
  * 3. the procedure builders routers use, each behind the gate of the access module.
  */
-import { type ErrorData, type FieldError, invalidInputMessage, toFieldErrors } from "@calltouch-gateway/contract";
+import { type ErrorData, type FieldError, invalidInputMessage, parseIn, toFieldErrors } from "@calltouch-gateway/contract";
 import { initTRPC, TRPCError, type TRPCErrorShape } from "@trpc/server";
-import { ZodError } from "zod";
+import { ZodError, type ZodType } from "zod";
 import { gate, type Knock, type Need, type Refusal, type Scope } from "../access";
 
 // 1. CONTEXT
@@ -137,6 +137,32 @@ function gated<N extends Need>(need: N) {
  */
 export function scopedProcedure(scope: Scope) {
   return gated(scope);
+}
+
+/**
+ * {@link scopedProcedure} taking `schema` as its input. zod writes its messages as it parses, in English;
+ * when the caller asked for Russian (`Accept-Language: ru`), a refused input is parsed again in Russian
+ * ({@link parseIn}), so that each field error speaks the caller's language. Only refusals pay for it.
+ *
+ * @example create: scopedInput("orders:write", ordersCreateInput).mutation(({ input, ctx }) => ...)
+ */
+export function scopedInput<S extends ZodType>(
+  scope: Scope,
+  schema: S,
+  /** A check of the raw input before the schema reads it (counting a call's orders); its error is the answer. */
+  before?: (rawInput: unknown, ctx: Context) => TRPCError | undefined,
+) {
+  return gated(scope)
+    .use(async ({ ctx, next, getRawInput }) => {
+      const refusal = before?.(await getRawInput(), ctx);
+      if (refusal) throw refusal;
+      const result = await next();
+      if (result.ok || ctx.knock.language === "en" || !(result.error.cause instanceof ZodError)) return result;
+      // A valid input means the refusal came from elsewhere: it stays as it is.
+      const again = parseIn(schema, await getRawInput(), ctx.knock.language);
+      return again.success ? result : { ...result, error: new TRPCError({ code: "BAD_REQUEST", cause: again.error }) };
+    })
+    .input(schema);
 }
 
 /** Needs a public key, from one of its origins, within the visitor's rate limit: `leads.submit`. */

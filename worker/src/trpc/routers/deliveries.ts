@@ -8,7 +8,7 @@ import {
   replayInput,
 } from "@calltouch-gateway/contract";
 import { deliveryStatsOf, forgetDeals, listChanges, replayChanges, resumeDelivery } from "../../services/deliveries";
-import { router, scopedProcedure } from "../trpc";
+import { router, scopedInput, scopedProcedure } from "../trpc";
 
 /**
  * For operators: what waits, what died and why, and putting dead changes back on their way. Outputs are
@@ -16,22 +16,16 @@ import { router, scopedProcedure } from "../trpc";
  */
 export const deliveriesRouter = router({
   /** The site's changes in one state, oldest first; page with `after` (the last `changeId` seen). */
-  list: scopedProcedure("orders:read")
-    .input(changeListInput)
-    .query(({ input, ctx }): Promise<ChangePage> => listChanges(ctx, input)),
+  list: scopedInput("orders:read", changeListInput).query(({ input, ctx }): Promise<ChangePage> => listChanges(ctx, input)),
 
   /**
    * Sends dead changes again, with a fresh retry budget, decided again from facts; answers the ids that were
    * dead and now wait, and those refused (a later change of their deal was delivered, which they would overwrite).
    */
-  replay: scopedProcedure("admin")
-    .input(replayInput)
-    .mutation(({ input, ctx }): Promise<Replayed> => replayChanges(ctx, input)),
+  replay: scopedInput("admin", replayInput).mutation(({ input, ctx }): Promise<Replayed> => replayChanges(ctx, input)),
 
   /** Clears the ledger's belief that Calltouch holds these deals: a create of one goes as a create again. */
-  forget: scopedProcedure("admin")
-    .input(forgetInput)
-    .mutation(({ input, ctx }): Promise<Forgotten> => forgetDeals(ctx, input.orderNumbers)),
+  forget: scopedInput("admin", forgetInput).mutation(({ input, ctx }): Promise<Forgotten> => forgetDeals(ctx, input.orderNumbers)),
 
   /** Counts by state, the age of the oldest queued change, and why delivery is paused, if it is. */
   stats: scopedProcedure("orders:read").query(({ ctx }): Promise<DeliveryStats> => deliveryStatsOf(ctx)),
