@@ -11,7 +11,7 @@ export { type DealDate, formatSiteTime, isValidTimeZone, toSiteTime } from "./fi
 export { normalizeOrderNumber } from "./fields/id";
 export type { Money } from "./fields/money";
 export { DEFAULT_PHONE_REGION } from "./fields/phone";
-export { parseIn } from "./fields/say";
+export { parseIn, say } from "./fields/say";
 export {
   type ChangeListInput,
   changeListInput,

@@ -85,6 +85,40 @@ describe("secret keys and scopes", () => {
     expect(await simulator.requests()).toEqual([]);
   });
 
+  it("names refused fields in Russian over REST and the drop-in too, when asked", async () => {
+    const headers = (language: string) => ({
+      authorization: `Bearer ${keys.TEST_API_KEY}`,
+      "content-type": "application/json",
+      "accept-language": language,
+    });
+    const rest = async (language: string) =>
+      (
+        (await (
+          await callGateway("http://gateway.test/v1/orders", {
+            method: "POST",
+            headers: headers(language),
+            body: JSON.stringify({ orderNumber: "x", manager: 5 }),
+          })
+        ).json()) as { error: { message: string; fieldErrors: { message: string }[] } }
+      ).error;
+    const dropIn = async (language: string) =>
+      (
+        (await (
+          await callGateway("http://gateway.test/lead-service/v1/api/client-order/update", {
+            method: "POST",
+            headers: headers(language),
+            body: JSON.stringify({ orders: [{ orderNumber: "x", manager: 5 }] }),
+          })
+        ).json()) as { data: { validationErrorData: { field: string; message: string }[] } }
+      ).data.validationErrorData;
+
+    expect(await rest("ru")).toMatchObject({ message: "Проверьте данные: manager: ожидается строка, получено: число" });
+    expect(await rest("en")).toMatchObject({ message: "Invalid input: manager: expected a string, got a number" });
+    expect(await dropIn("ru")).toStrictEqual([{ field: "orders[0].manager", message: "ожидается строка, получено: число" }]);
+    expect(await dropIn("en")).toStrictEqual([{ field: "orders[0].manager", message: "expected a string, got a number" }]);
+    expect(await simulator.requests()).toEqual([]);
+  });
+
   it("sends a key's deals to its own site's outbox, with that site's id and token", async () => {
     await gateway(keys.OTHER_SITE_KEY).orders.create.mutate({ orderNumber: "elsewhere" });
     await gateway().orders.create.mutate({ orderNumber: "here" });

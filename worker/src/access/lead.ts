@@ -10,6 +10,7 @@ import {
   type Lead,
   type OrderCreate,
   orderCreateInput,
+  parseIn,
   toFieldErrors,
 } from "@calltouch-gateway/contract";
 import type { Result } from "../result";
@@ -46,18 +47,23 @@ export function orderOfLead(key: PublicKey, lead: Lead, now: Date): Result<Order
     ...(defaults.customFields ?? []),
     ...given.flatMap(([field, value]) => (value === undefined ? [] : [{ field, value }])),
   ];
-  const order = orderCreateInput.safeParse({
-    ...defaults,
-    orderNumber: leadNumber(key.id, now),
-    phones: lead.phone === undefined ? undefined : [lead.phone],
-    emails: lead.email === undefined ? undefined : [lead.email],
-    sessionId: lead.sessionId,
-    comment: lead.comment,
-    orderContacts: { mainContacts: { fio: lead.name, phoneNumber: lead.phone, email: lead.email } },
-    // The page's UTM tags say where the visitor came from better than the key's fixed source, when they name one.
-    source: lead.utm?.source === undefined ? defaults.source : lead.utm,
-    customFields: customFields.length > 0 ? customFields : undefined,
-  });
+  // Visitors read Russian, whatever their browser asks for.
+  const order = parseIn(
+    orderCreateInput,
+    {
+      ...defaults,
+      orderNumber: leadNumber(key.id, now),
+      phones: lead.phone === undefined ? undefined : [lead.phone],
+      emails: lead.email === undefined ? undefined : [lead.email],
+      sessionId: lead.sessionId,
+      comment: lead.comment,
+      orderContacts: { mainContacts: { fio: lead.name, phoneNumber: lead.phone, email: lead.email } },
+      // The page's UTM tags say where the visitor came from better than the key's fixed source, when they name one.
+      source: lead.utm?.source === undefined ? defaults.source : lead.utm,
+      customFields: customFields.length > 0 ? customFields : undefined,
+    },
+    "ru",
+  );
   // The lead and the defaults were each validated by the same rules, so a failure here is the gateway's own.
   return order.success ? { ok: true, value: order.data } : { ok: false, error: toFieldErrors(order.error) };
 }

@@ -1,9 +1,11 @@
 import {
   type ChangeKind,
   type FieldError,
+  type Language,
   orderCreateInput,
   ordersDeleteInput,
   orderUpdateInput,
+  parseIn,
   type Receipt,
   toFieldErrors,
 } from "@calltouch-gateway/contract";
@@ -33,7 +35,8 @@ dropIn.post("/:kind{create|update|delete}", async (c) => {
   const settings = c.get("settings");
   if (!c.var.body.ok) return calltouchError(c, c.var.body.error);
   const key = c.req.header("access-token") ?? bearerOf(c.req.header("authorization"));
-  const admitted = await admitWriter({ ...knockOf(c, key), site: c.req.header("siteid") }, c.env, settings.keys);
+  const knock = knockOf(c, key);
+  const admitted = await admitWriter({ ...knock, site: c.req.header("siteid") }, c.env, settings.keys);
   if (!admitted.ok) return calltouchError(c, admitted.error);
   const principal = admitted.value;
 
@@ -41,7 +44,7 @@ dropIn.post("/:kind{create|update|delete}", async (c) => {
   const json = body.type === "json" ? body.value : undefined;
   const tooMany = tooManyOrders(json, settings);
   if (tooMany) return c.json({ data: null, error: { code: CODES[413], message: tooMany.message } }, 413);
-  const parsed = readOrders(kind, json);
+  const parsed = readOrders(kind, json, knock.language);
   if (!parsed.ok) return c.json({ data: { validationErrorData: parsed.errors } }, 400);
 
   // The same path as every other call; the wait is the drop-in's, so that callers get Calltouch's ids.
@@ -58,21 +61,22 @@ dropIn.post("/:kind{create|update|delete}", async (c) => {
 });
 
 /** The body in Calltouch's format, validated by the contract's rules, or Calltouch-style validation errors. */
-function readOrders(kind: ChangeKind, body: unknown) {
+function readOrders(kind: ChangeKind, body: unknown, language: Language) {
   const errors: { field: string; message: string }[] = [];
+  const ru = language === "ru";
   const root = body as { crm?: unknown; orders?: unknown } | undefined;
   if (typeof root !== "object" || root === null)
-    return { ok: false as const, errors: [{ field: "", message: "the body must be a JSON object" }] };
-  if (kind === "delete") return readDeletes(root);
+    return { ok: false as const, errors: [{ field: "", message: ru ? "тело запроса — объект JSON" : "the body must be a JSON object" }] };
+  if (kind === "delete") return readDeletes(root, language);
   if (kind === "create" && (typeof root.crm !== "string" || root.crm.trim() === "")) {
-    errors.push({ field: "crm", message: "required: the name of the CRM" });
+    errors.push({ field: "crm", message: ru ? "обязательное поле: название CRM" : "required: the name of the CRM" });
   }
   if (!Array.isArray(root.orders) || root.orders.length === 0) {
-    errors.push({ field: "orders", message: "must be a list of orders, at least one" });
+    errors.push({ field: "orders", message: ru ? "ожидается список сделок, хотя бы одна" : "must be a list of orders, at least one" });
     return { ok: false as const, errors };
   }
   const orders = root.orders.map((order, index) => {
-    const result = schemas[kind].safeParse(fromCalltouch(kind, order));
+    const result = parseIn(schemas[kind], fromCalltouch(kind, order), language);
     if (!result.success) errors.push(...toFieldErrors(result.error).map((error) => wireError(kind, index, error)));
     return result.data!;
   });
@@ -80,8 +84,8 @@ function readOrders(kind: ChangeKind, body: unknown) {
 }
 
 /** A delete's body, `{ orderNumbers }`, as the deletes of those deals. */
-function readDeletes(root: object) {
-  const parsed = ordersDeleteInput.safeParse(root);
+function readDeletes(root: object, language: Language) {
+  const parsed = parseIn(ordersDeleteInput, root, language);
   if (!parsed.success) return { ok: false as const, errors: toFieldErrors(parsed.error).map(({ field, message }) => ({ field, message })) };
   return { ok: true as const, orders: parsed.data.orderNumbers.map((orderNumber) => ({ orderNumber })) };
 }

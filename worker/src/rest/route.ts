@@ -2,13 +2,16 @@ import {
   dryRunInput,
   type FieldError,
   invalidInputMessage,
+  type Language,
   MAX_WAIT_MS,
   normalizeOrderNumber,
   type OrderUpdate,
   ordersCreateInput,
   ordersDeleteInput,
   orderUpdateInput,
+  parseIn,
   type Receipt,
+  say,
   toFieldErrors,
 } from "@calltouch-gateway/contract";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
@@ -73,8 +76,9 @@ rest.post("/orders:validate", scoped("orders:write"), async (c) => {
 rest.patch("/orders/:orderNumber", scoped("orders:write"), async (c) => {
   const body = readJson(c);
   if (!body.ok) return body.response;
-  const order = updateOf(c.req.param("orderNumber"), body.data);
-  const wait = waitParam.safeParse(c.req.query("wait"));
+  const language = languageOf(c);
+  const order = updateOf(c.req.param("orderNumber"), body.data, language);
+  const wait = parseIn(waitParam, c.req.query("wait"), language);
   if (!order.success || !wait.success) {
     return invalid(c, [
       ...(order.success ? [] : order.errors),
@@ -86,8 +90,9 @@ rest.patch("/orders/:orderNumber", scoped("orders:write"), async (c) => {
 });
 
 rest.delete("/orders/:orderNumber", scoped("orders:write"), async (c) => {
-  const input = ordersDeleteInput.safeParse({ orderNumbers: [c.req.param("orderNumber")] });
-  const wait = waitParam.safeParse(c.req.query("wait"));
+  const language = languageOf(c);
+  const input = parseIn(ordersDeleteInput, { orderNumbers: [c.req.param("orderNumber")] }, language);
+  const wait = parseIn(waitParam, c.req.query("wait"), language);
   if (!input.success || !wait.success) {
     return invalid(c, [
       ...(input.success ? [] : toFieldErrors(input.error)),
@@ -98,7 +103,7 @@ rest.delete("/orders/:orderNumber", scoped("orders:write"), async (c) => {
 });
 
 rest.get("/orders/:orderNumber", scoped("orders:read"), async (c) => {
-  const orderNumber = z.string().transform(normalizeOrderNumber).safeParse(c.req.param("orderNumber"));
+  const orderNumber = parseIn(z.string().transform(normalizeOrderNumber), c.req.param("orderNumber"), languageOf(c));
   if (!orderNumber.success)
     return invalid(
       c,
@@ -112,9 +117,9 @@ rest.get("/orders/:orderNumber", scoped("orders:read"), async (c) => {
 /** `?wait=ms` of an update: the envelope's `wait` of `orders.update`, as a query parameter. */
 const waitParam = z
   .string()
-  .regex(/^\d+$/, "wait is a whole number of milliseconds")
+  .regex(/^\d+$/, { error: () => say("wait is a whole number of milliseconds", "wait: целое число миллисекунд") })
   .transform(Number)
-  .pipe(z.int().max(MAX_WAIT_MS, `wait is at most ${MAX_WAIT_MS} ms`))
+  .pipe(z.int().max(MAX_WAIT_MS, { error: () => say(`wait is at most ${MAX_WAIT_MS} ms`, `wait не больше ${MAX_WAIT_MS} мс`) }))
   .optional();
 
 /**
@@ -122,17 +127,24 @@ const waitParam = z
  * repeat it; when it does, it must name the same deal (compared as the contract normalizes ids: `42` and
  * `" 42"` are deal "42"), since a body that names another deal is a caller's mistake, not a choice.
  */
-function updateOf(orderNumber: string, body: unknown): { success: true; data: OrderUpdate } | { success: false; errors: FieldError[] } {
+function updateOf(
+  orderNumber: string,
+  body: unknown,
+  language: Language,
+): { success: true; data: OrderUpdate } | { success: false; errors: FieldError[] } {
   const isOrder = typeof body === "object" && body !== null && !Array.isArray(body);
   if (isOrder && "orderNumber" in body) {
     const named = orderUpdateInput.shape.orderNumber.safeParse(body.orderNumber);
     const path = orderUpdateInput.shape.orderNumber.safeParse(orderNumber);
     if (named.success && path.success && named.data !== path.data) {
-      const message = `names deal ${named.data}, but the path names deal ${path.data}`;
+      const message =
+        language === "ru"
+          ? `называет сделку ${named.data}, а путь — сделку ${path.data}`
+          : `names deal ${named.data}, but the path names deal ${path.data}`;
       return { success: false, errors: [{ path: ["orderNumber"], field: "orderNumber", message }] };
     }
   }
-  const order = orderUpdateInput.safeParse(isOrder ? { ...body, orderNumber } : body);
+  const order = parseIn(orderUpdateInput, isOrder ? { ...body, orderNumber } : body, language);
   return order.success ? order : { success: false, errors: toFieldErrors(order.error) };
 }
 
@@ -175,7 +187,7 @@ function parseBody<T extends z.ZodType>(c: RestContext, schema: T): Parsed<z.out
   if (!body.ok) return body;
   const tooMany = tooManyOrders(body.data, c.var.settings);
   if (tooMany) return { ok: false, response: fail(c, STATUSES[tooMany.kind], tooMany.message) };
-  const parsed = schema.safeParse(body.data);
+  const parsed = parseIn(schema, body.data, languageOf(c));
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, response: invalid(c, toFieldErrors(parsed.error)) };
 }
 
@@ -185,7 +197,12 @@ function answer(c: RestContext, outcome: Outcome<{ receipts: Receipt[] }>, statu
 }
 
 function invalid(c: RestContext, fieldErrors: FieldError[]): Response {
-  return fail(c, 400, invalidInputMessage(fieldErrors), fieldErrors);
+  return fail(c, 400, invalidInputMessage(fieldErrors, languageOf(c)), fieldErrors);
+}
+
+/** The caller's language (`Accept-Language`): the words of a refusal, never what is accepted. */
+function languageOf(c: RestContext): Language {
+  return knockOf(c, undefined).language;
 }
 
 function fail(c: RestContext, status: ContentfulStatusCode, message: string, fieldErrors?: FieldError[]): Response {
