@@ -8,6 +8,9 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 /** The parts of a wrangler config that {@link writeGatewayConfig} changes; the rest is copied as it is. */
 interface RawConfig {
   main?: string;
+  vars?: Record<string, string>;
+  assets?: { directory?: string };
+  build?: { command?: string; cwd?: string; watch_dir?: string };
   ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
 }
 
@@ -15,14 +18,29 @@ interface RawConfig {
  * Writes into `dir` a copy of the gateway's `wrangler.toml` (as `wrangler.json`) whose `KEY_RATE_LIMITER`
  * allows `limit` requests per key per minute, and answers its path. That limit is a binding's, not a var,
  * so no vars file can raise it; everything else is the gateway's own config, read by wrangler's own reader.
+ * With `memoryLimiter`, the Worker's entry is `bench/gateway-memory-limits/`: the same gateway, its limiter
+ * counting in memory as Cloudflare's does, instead of Miniflare's simulation that writes at every call.
  *
  * @example startDevServers({ config: writeGatewayConfig(dir, 10_000_000) })
  */
-export function writeGatewayConfig(dir: string, limit: number): string {
+export function writeGatewayConfig(dir: string, limit: number, { memoryLimiter = false } = {}): string {
   const { rawConfig } = experimental_readRawConfig({ config: join(root, "wrangler.toml") }) as { rawConfig: RawConfig };
   const config: RawConfig = {
     ...rawConfig,
-    main: join(root, rawConfig.main ?? ""),
+    ...(memoryLimiter
+      ? { main: join(root, "bench/gateway-memory-limits/index.ts"), vars: { ...rawConfig.vars, BENCH_KEY_RATE_LIMIT: String(limit) } }
+      : { main: join(root, rawConfig.main ?? "") }),
+    // Paths in the copy are read from its folder: point them back into the repository.
+    ...(rawConfig.assets?.directory ? { assets: { ...rawConfig.assets, directory: join(root, rawConfig.assets.directory) } } : {}),
+    ...(rawConfig.build
+      ? {
+          build: {
+            ...rawConfig.build,
+            cwd: root,
+            ...(rawConfig.build.watch_dir ? { watch_dir: join(root, rawConfig.build.watch_dir) } : {}),
+          },
+        }
+      : {}),
     ratelimits: rawConfig.ratelimits?.map((binding) =>
       binding.name === "KEY_RATE_LIMITER" ? { ...binding, simple: { ...binding.simple, limit } } : binding,
     ),
