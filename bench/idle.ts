@@ -9,7 +9,7 @@
 import { parseArgs } from "node:util";
 import { startDevServers } from "../test/e2e/dev-servers.ts";
 import { type DeliveryStats, mutate, query, simulator } from "./lib/drive.ts";
-import { cpuMs, descendants, processes } from "./lib/proc.ts";
+import { cpuMs, workerdOf } from "./lib/proc.ts";
 import { step } from "./lib/progress.ts";
 import { duration, num, printResult, printTable, verdict } from "./lib/report.ts";
 
@@ -19,18 +19,6 @@ const WINDOW_MS = Number(flags.seconds) * 1000;
 const MAX_EXTRA_SHARE = 0.005;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The workerd processes of the wrangler that serves `port`: the gateway's runtime and wrangler's proxy in front of it. */
-function workerdOf(port: number): number[] {
-  const all = processes();
-  const wrangler = all.find(
-    (proc) => proc.args.includes("wrangler") && proc.args.includes(" dev ") && proc.args.includes(`--port ${port}`),
-  );
-  if (!wrangler) throw new Error(`no wrangler dev process serves port ${port}`);
-  const workerd = descendants(all, wrangler.pid).filter((proc) => /\bworkerd serve\b/.test(proc.args));
-  if (workerd.length === 0) throw new Error(`no workerd below wrangler ${wrangler.pid}`);
-  return workerd.map((proc) => proc.pid);
-}
 
 /** CPU milliseconds the processes use during `ms`, and the number of upstream requests meanwhile. */
 async function sample(pids: readonly number[], simulatorUrl: string, ms: number): Promise<{ cpuMs: number; requests: number }> {

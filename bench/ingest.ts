@@ -22,6 +22,7 @@ import { DEV_KEY, type DeliveryStats, query } from "./lib/drive.ts";
 import { writeGatewayConfig } from "./lib/gateway-config.ts";
 import { type LoadRequest, type LoadResult, load } from "./lib/load.ts";
 import { startLocalWorker } from "./lib/local-worker.ts";
+import { cpuMs, workerdOf } from "./lib/proc.ts";
 import { step } from "./lib/progress.ts";
 import { num, printResult, printTable, verdict } from "./lib/report.ts";
 
@@ -66,6 +67,12 @@ async function checkOne(request: LoadRequest, ok: (data: unknown) => boolean): P
   }
 }
 
+/** The CPU milliseconds used so far by the workerd processes of the Worker at `url` (runtime and proxy). */
+function cpuOf(url: string): () => number {
+  const pids = workerdOf(Number(new URL(url).port));
+  return () => pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+}
+
 const loading = (what: string) => `${what}: ${shape.warmupSeconds} s of warm-up, then ${shape.seconds} s of load`;
 
 /** A floor Worker (`config`), loaded once it answered one call as `ok` expects. */
@@ -76,7 +83,7 @@ async function measureFloor(name: string, config: string, ok: (data: unknown) =>
     const request = { url: `${floor.url}/trpc/orders.create`, headers: {}, body };
     await checkOne(request, ok);
     step(loading(`loading the ${name}`));
-    return await load(request, shape);
+    return await load(request, shape, cpuOf(floor.url));
   } finally {
     await floor.stop();
   }
@@ -92,7 +99,7 @@ async function measureGateway(memoryLimiter: boolean): Promise<{ result: LoadRes
       const request = { url: `${servers.gatewayUrl}/trpc/orders.create`, headers: { authorization: `Bearer ${DEV_KEY}` }, body };
       await checkOne(request, (data) => (data as { receipts?: { state: string }[] }).receipts?.[0]?.state === "queued");
       step(loading(`loading ${name}`));
-      const result = await load(request, shape);
+      const result = await load(request, shape, cpuOf(servers.gatewayUrl));
       return { result, outbox: await query<DeliveryStats>(servers.gatewayUrl, "deliveries.stats") };
     } finally {
       await servers.stop();
@@ -131,12 +138,13 @@ const sides = [
   ["gateway, Miniflare's rate limiter", simulated.result],
 ] as const;
 printTable([
-  ["", "req/s", "p50", "p99", "responses", "non-2xx", "errors"],
+  ["", "req/s", "p50", "p99", "CPU/response", "responses", "non-2xx", "errors"],
   ...sides.map(([name, result]) => [
     name,
     num(result.rps),
     ms(result.p50),
     ms(result.p99),
+    `${num(result.cpuMsPerResponse, 2)} ms`,
     num(result.responses),
     refused(result),
     num(result.errors),
@@ -155,6 +163,12 @@ console.log(
 );
 // Each connection waits for its answer before it sends again, so latency is connections / throughput.
 console.log(`latency: ${shape.connections} connections kept busy wait about connections ÷ throughput, so p99 is read beside the floors'`);
+// Throughput follows the share of the machine a Worker gets; its CPU per response does not, on a busy machine.
+const cpuRatio = (floor: LoadResult) => floor.cpuMsPerResponse / gateway.result.cpuMsPerResponse;
+console.log(
+  `CPU per response (workerd's runtime and proxy; the gateway's includes its delivery in the background): ` +
+    `the stateless floor's is ${percent(cpuRatio(stateless))} of the gateway's, the durable floor's ${percent(cpuRatio(durable))}`,
+);
 for (const [name, { outbox }] of [
   ["in memory", gateway],
   ["Miniflare's", simulated],

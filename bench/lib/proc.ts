@@ -50,3 +50,20 @@ export function cpuMs(pid: number): number {
   // utime and stime are fields 14 and 15 of /proc/<pid>/stat, the 12th and 13th after the name.
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
+
+/**
+ * The workerd processes of the `wrangler dev` that serves `port`: the Worker's runtime and wrangler's proxy in
+ * front of it.
+ *
+ * @example const pids = workerdOf(Number(new URL(gatewayUrl).port)); const used = pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+ */
+export function workerdOf(port: number): number[] {
+  const all = processes();
+  const wrangler = all.find(
+    (proc) => proc.args.includes("wrangler") && proc.args.includes(" dev ") && proc.args.includes(`--port ${port}`),
+  );
+  if (!wrangler) throw new Error(`no wrangler dev process serves port ${port}`);
+  const workerd = descendants(all, wrangler.pid).filter((proc) => /\bworkerd serve\b/.test(proc.args));
+  if (workerd.length === 0) throw new Error(`no workerd below wrangler ${wrangler.pid}`);
+  return workerd.map((proc) => proc.pid);
+}
