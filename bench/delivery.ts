@@ -6,13 +6,15 @@
 //           its Durable Object share one workerd process, so the calls' parsing competes with delivery.
 // A naive forwarder (bench/naive-forwarder: one upstream request per deal, a throttled deal retried after 1 s up
 // to 10 times) gets 200 deals by default, since at 5 deals per second 10,000 would take over half an hour. All are compared
-// with the ceiling, 5 requests/s × 100 deals = 500 deals per second.
+// with the ceiling, 5 requests/s × 100 deals = 500 deals per second. Then several sites on the one egress
+// (bench/lib/several-sites.ts): 5 sites with 2,000 deals each, queued, then delivered at once; their total
+// against the ceiling, and each site's share of what was delivered while all had work against a fair share.
 //
 // Delivery time: from the simulator's arrival of a side's first upstream request to that of its last accepted
 // one, plus one slot of 1/5 s (N requests at exactly 5 per second take N/5 s: the ceiling takes 20.0 s for
 // 10,000 deals). Deals per second = distinct deals Calltouch accepted / delivery time.
 //
-//   node bench/delivery.ts [--deals 10000] [--naive-deals 200] [--naive-callers 10]
+//   node bench/delivery.ts [--deals 10000] [--naive-deals 200] [--naive-callers 10] [--sites 5] [--site-deals 2000]
 import { parseArgs } from "node:util";
 import type { CalltouchCreateOrder } from "@calltouch-gateway/contract";
 import { type DevServers as Servers, startDevServers } from "../test/e2e/dev-servers.ts";
@@ -20,6 +22,7 @@ import { compiled, type DeliveryStats, deals, ingest, type LoggedRequest, settle
 import { type LocalWorker, startLocalWorker } from "./lib/local-worker.ts";
 import { step } from "./lib/progress.ts";
 import { duration, num, printResult, printTable, verdict } from "./lib/report.ts";
+import { runSeveralSites } from "./lib/several-sites.ts";
 
 /** The naive forwarder (`bench/naive-forwarder`) under `wrangler dev`, sending to `calltouchUrl`. */
 function startNaiveForwarder(calltouchUrl: string): Promise<LocalWorker> {
@@ -30,6 +33,8 @@ const CALLTOUCH_RPS = 5;
 const BATCH_SIZE = 100;
 const CEILING = CALLTOUCH_RPS * BATCH_SIZE;
 const TARGET = 0.95;
+/** Of a fair share (all deals delivered while every site had work ÷ sites), the least each site must get. */
+const MIN_SITE_SHARE = 0.9;
 const SLOT_MS = 1000 / CALLTOUCH_RPS;
 
 const { values: options } = parseArgs({
@@ -37,11 +42,15 @@ const { values: options } = parseArgs({
     deals: { type: "string", default: "10000" },
     "naive-deals": { type: "string", default: "200" },
     "naive-callers": { type: "string", default: "10" },
+    sites: { type: "string", default: "5" },
+    "site-deals": { type: "string", default: "2000" },
   },
 });
 const gatewayDeals = Number(options.deals);
 const naiveDeals = Number(options["naive-deals"]);
 const naiveCallers = Number(options["naive-callers"]);
+const siteCount = Number(options.sites);
+const siteDeals = Number(options["site-deals"]);
 
 /** What one side achieved, read from the simulator's request log. */
 interface Run {
@@ -160,6 +169,7 @@ try {
   const live = await runLive(servers);
   await simulator(simulatorUrl, "DELETE", "requests");
   const naive = await runNaive(simulatorUrl, naiveOrders);
+  const several = await runSeveralSites({ count: siteCount, dealsPerSite: siteDeals, slotMs: SLOT_MS });
 
   console.log(
     `delivery: Calltouch (the simulator) admits ${CALLTOUCH_RPS} requests/s. Gateway: ${num(gatewayDeals)} deals in calls of 1000, ` +
@@ -199,20 +209,41 @@ try {
     );
   }
 
+  const multiSiteRatio = several.delivered / (several.deliveryMs / 1000) / CEILING;
+  const minSiteShare = Math.min(...several.sites.map((site) => site.share));
+  console.log(
+    `several sites, one egress: ${siteCount} sites with ${num(siteDeals)} deals each, queued, then delivered at once; ` +
+      `${num(several.requests)} upstream requests, ${several.throttled} refused for rate, ${num(several.sent - several.delivered)} deals lost, ` +
+      `${several.duplicates} delivered twice; ${duration(several.deliveryMs)} (${num(several.delivered / (several.deliveryMs / 1000), 1)} deals/s, ` +
+      `${num(multiSiteRatio, 3)} of the ceiling); every site had work for the first ${duration(several.windowMs)}`,
+  );
+  printTable([
+    ["site", "deals delivered", "while all had work", "of a fair share"],
+    ...several.sites.map((site) => [site.siteId, num(site.delivered), num(site.inWindow), num(site.share, 3)]),
+  ]);
+
   const failures = [["queued", queued] as const, ["live", live] as const].flatMap(([name, run]) => [
     ...(run.throttled > 0 ? [`gateway ${name}: ${run.throttled} requests refused for rate`] : []),
     ...(run.delivered !== gatewayDeals ? [`gateway ${name}: ${run.delivered} of ${gatewayDeals} deals delivered`] : []),
     ...(run.duplicates > 0 ? [`gateway ${name}: ${run.duplicates} deals accepted twice`] : []),
   ]);
   if (ratio(queued) < TARGET) failures.unshift(`gateway queued at ${num(ratio(queued), 3)} of the ceiling`);
+  if (ratio(live) < TARGET) failures.unshift(`gateway live at ${num(ratio(live), 3)} of the ceiling`);
   if (live.stats.dead > 0) failures.push(`${live.stats.dead} dead changes`);
+  if (multiSiteRatio < TARGET) failures.push(`${siteCount} sites at ${num(multiSiteRatio, 3)} of the ceiling`);
+  if (minSiteShare < MIN_SITE_SHARE) failures.push(`a site got ${num(minSiteShare, 3)} of a fair share`);
+  if (several.throttled > 0) failures.push(`${siteCount} sites: ${several.throttled} requests refused for rate`);
+  if (several.delivered !== several.sent || several.duplicates > 0) {
+    failures.push(`${siteCount} sites: ${several.delivered} of ${several.sent} deals delivered, ${several.duplicates} twice`);
+  }
+  const dead = several.stats.reduce((sum, stats) => sum + stats.dead, 0);
+  if (dead > 0) failures.push(`${siteCount} sites: ${dead} dead changes`);
   verdict(
-    `gateway queued ≥ ${TARGET * 100} % of the ceiling (≥ ${CEILING * TARGET} deals/s); ` +
-      "no gateway request refused for rate; every deal delivered exactly once",
+    `gateway queued and live ≥ ${TARGET * 100} % of the ceiling (≥ ${CEILING * TARGET} deals/s); ${siteCount} sites together the same, ` +
+      `each ≥ ${MIN_SITE_SHARE * 100} % of a fair share while all have work; no gateway request refused for rate; every deal delivered exactly once`,
     failures,
   );
-  // Several sites on one egress (multiSiteRatio, minSiteShare) come with the shared budget (issue 16).
-  printResult("delivery", { queuedRatio: ratio(queued), liveRatio: ratio(live) });
+  printResult("delivery", { queuedRatio: ratio(queued), liveRatio: ratio(live), multiSiteRatio, minSiteShare });
 } finally {
   await servers.stop();
 }

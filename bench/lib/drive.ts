@@ -19,6 +19,8 @@ export interface LoggedRequest {
   outcome: string;
   /** Calltouch's answer: `{ data: { orders: [...] } }` when `ok`. */
   response: unknown;
+  /** The site whose credentials passed auth. */
+  siteId?: string;
 }
 
 /** The simulator's `GET /__simulator/stats`, as far as the benchmarks read it. */
@@ -36,26 +38,26 @@ async function json<T>(response: Response, what: string): Promise<T> {
 }
 
 /**
- * A tRPC mutation of the gateway: `POST /trpc/<name>` with the input as the body, with the dev key.
+ * A tRPC mutation of the gateway: `POST /trpc/<name>` with the input as the body, with the dev key (or `key`).
  *
  * @example const { receipts } = await mutate<{ receipts: Receipt[] }>(gatewayUrl, "orders.create", deals("a", 10));
  */
-export async function mutate<T>(gatewayUrl: string, name: string, input?: unknown): Promise<T> {
+export async function mutate<T>(gatewayUrl: string, name: string, input?: unknown, key = DEV_KEY): Promise<T> {
   const response = await fetch(`${gatewayUrl}/trpc/${name}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${DEV_KEY}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
     ...(input === undefined ? {} : { body: JSON.stringify(input) }),
   });
   return (await json<{ result: { data: T } }>(response, name)).result.data;
 }
 
 /**
- * A tRPC query of the gateway without input: `GET /trpc/<name>`, with the dev key.
+ * A tRPC query of the gateway without input: `GET /trpc/<name>`, with the dev key (or `key`: another site's).
  *
  * @example const stats = await query<DeliveryStats>(gatewayUrl, "deliveries.stats");
  */
-export async function query<T>(gatewayUrl: string, name: string): Promise<T> {
-  const response = await fetch(`${gatewayUrl}/trpc/${name}`, { headers: { authorization: `Bearer ${DEV_KEY}` } });
+export async function query<T>(gatewayUrl: string, name: string, key = DEV_KEY): Promise<T> {
+  const response = await fetch(`${gatewayUrl}/trpc/${name}`, { headers: { authorization: `Bearer ${key}` } });
   return (await json<{ result: { data: T } }>(response, name)).result.data;
 }
 
@@ -92,14 +94,14 @@ export function deals(prefix: string, count: number): OrderCreateInput[] {
 
 /**
  * Sends `orders` to `orders.create` in calls of up to 1000, one call at a time, and checks that each was
- * accepted with one receipt per order.
+ * accepted with one receipt per order; with the dev key, or `key` (its site's outbox takes them).
  *
  * @example await ingest(gatewayUrl, deals("gw", 10_000)); // 10 calls
  */
-export async function ingest(gatewayUrl: string, orders: readonly OrderCreateInput[]): Promise<void> {
+export async function ingest(gatewayUrl: string, orders: readonly OrderCreateInput[], key = DEV_KEY): Promise<void> {
   for (let start = 0; start < orders.length; start += MAX_ORDERS_PER_CALL) {
     const call = orders.slice(start, start + MAX_ORDERS_PER_CALL);
-    const { receipts } = await mutate<{ receipts: Receipt[] }>(gatewayUrl, "orders.create", call);
+    const { receipts } = await mutate<{ receipts: Receipt[] }>(gatewayUrl, "orders.create", call, key);
     if (receipts.length !== call.length) throw new Error(`orders.create answered ${receipts.length} receipts for ${call.length} orders`);
     note(`${start + call.length} of ${orders.length} deals accepted`);
   }
@@ -124,14 +126,14 @@ export async function compiled(gatewayUrl: string, orders: readonly OrderCreateI
 
 /**
  * Polls the gateway's `deliveries.stats` every `everyMs` until nothing is queued or in flight; answers the
- * last stats. Fails after `timeoutMs`.
+ * last stats. Fails after `timeoutMs`. The dev key's site, or `key`'s.
  *
  * @example const { delivered, dead } = await settled(gatewayUrl, 600_000);
  */
-export async function settled(gatewayUrl: string, timeoutMs: number, everyMs = 250): Promise<DeliveryStats> {
+export async function settled(gatewayUrl: string, timeoutMs: number, everyMs = 250, key = DEV_KEY): Promise<DeliveryStats> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const stats = await query<DeliveryStats>(gatewayUrl, "deliveries.stats");
+    const stats = await query<DeliveryStats>(gatewayUrl, "deliveries.stats", key);
     if (stats.queued === 0 && stats.inFlight === 0) return stats;
     note(`${stats.delivered} delivered, ${stats.queued + stats.inFlight} on their way, ${stats.dead} dead`);
     if (Date.now() > deadline) throw new Error(`the outbox did not settle in ${timeoutMs} ms: ${JSON.stringify(stats)}`);
