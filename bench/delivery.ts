@@ -18,7 +18,17 @@
 import { parseArgs } from "node:util";
 import type { CalltouchCreateOrder } from "@calltouch-gateway/contract";
 import { type DevServers as Servers, startDevServers } from "../test/e2e/dev-servers.ts";
-import { compiled, type DeliveryStats, deals, ingest, type LoggedRequest, settled, simulator, withDeliveryHeld } from "./lib/drive.ts";
+import {
+  compiled,
+  type DeliveryStats,
+  deals,
+  ingest,
+  type LoggedRequest,
+  settled,
+  simulator,
+  type Tally,
+  withDeliveryHeld,
+} from "./lib/drive.ts";
 import { type LocalWorker, startLocalWorker } from "./lib/local-worker.ts";
 import { step } from "./lib/progress.ts";
 import { duration, num, printResult, printTable, verdict } from "./lib/report.ts";
@@ -53,14 +63,7 @@ const siteCount = Number(options.sites);
 const siteDeals = Number(options["site-deals"]);
 
 /** What one side achieved, read from the simulator's request log. */
-interface Run {
-  sent: number;
-  delivered: number;
-  /** Deals Calltouch accepted more than once. */
-  duplicates: number;
-  requests: number;
-  throttled: number;
-  deliveryMs: number;
+interface Run extends Tally {
   /** From the first deal handed to the side to its last accepted upstream request. */
   endToEndMs: number;
   /** Milliseconds between consecutive upstream arrivals, sorted. */

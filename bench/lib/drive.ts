@@ -23,6 +23,18 @@ export interface LoggedRequest {
   siteId?: string;
 }
 
+/** What a delivery achieved, read from the simulator's request log. */
+export interface Tally {
+  sent: number;
+  delivered: number;
+  /** Deals Calltouch accepted more than once. */
+  duplicates: number;
+  requests: number;
+  throttled: number;
+  /** From the first upstream request's arrival to the last accepted one's, plus one slot. */
+  deliveryMs: number;
+}
+
 /** The simulator's `GET /__simulator/stats`, as far as the benchmarks read it. */
 export interface SimulatorStats {
   /** Requests to Calltouch's paths since the log was last forgotten. */

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startDevServers } from "../../test/e2e/dev-servers.ts";
-import { DEV_KEY, type DeliveryStats, deals, ingest, type LoggedRequest, mutate, query, settled, simulator } from "./drive.ts";
+import { DEV_KEY, type DeliveryStats, deals, ingest, type LoggedRequest, mutate, query, settled, simulator, type Tally } from "./drive.ts";
 import { note, step } from "./progress.ts";
 
 const exampleVars = fileURLToPath(new URL("../../.dev.vars.example", import.meta.url));
@@ -27,15 +27,8 @@ export interface SiteResult {
   share: number;
 }
 
-export interface SeveralSitesRun {
+export interface SeveralSitesRun extends Tally {
   sites: SiteResult[];
-  sent: number;
-  delivered: number;
-  duplicates: number;
-  requests: number;
-  throttled: number;
-  /** From the first upstream request's arrival to the last accepted one's, plus one slot. */
-  deliveryMs: number;
   /** While every site still had work: until the first site's last accepted request. */
   windowMs: number;
   stats: DeliveryStats[];
