@@ -10,7 +10,7 @@ export { memoExampleOrder } from "./examples";
 export { type DealDate, formatSiteTime, isValidTimeZone, toSiteTime } from "./fields/date";
 export { normalizeOrderNumber } from "./fields/id";
 export type { Money } from "./fields/money";
-export { DEFAULT_PHONE_REGION } from "./fields/phone";
+export { canonicalPhone, DEFAULT_PHONE_REGION } from "./fields/phone";
 export { parseIn, say } from "./fields/say";
 export {
   type ChangeListInput,
@@ -38,6 +38,22 @@ export {
 } from "./lead";
 export { LIMITS, MAX_ORDERS_PER_CALL } from "./limits";
 export { DEFAULT_SEARCH_DEPTH, MATCHING_TYPES, type MatchingItem, matchingItem, OFFLINE_VISIT } from "./matching";
+export {
+  type DeadLetter,
+  type DeadLetterPage,
+  type DeadReason,
+  type DeadReasons,
+  type DealsFound,
+  deadLetter,
+  deadLetterPage,
+  deadReason,
+  deadReasons,
+  dealsFound,
+  MINUTE_EVENTS,
+  type MinuteEvent,
+  type SiteOverview,
+  siteOverview,
+} from "./operators";
 export {
   type Call,
   callWait,

@@ -271,7 +271,7 @@ export class Flusher {
   }
 
   private bury(change: PendingChange, reason: string, now: number): void {
-    this.store.dead(change.id, reason, now);
+    this.ctx.storage.transactionSync(() => this.store.dead(change.id, reason, now));
     this.logDead(change, reason, change.attempts);
   }
 

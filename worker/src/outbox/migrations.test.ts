@@ -44,10 +44,12 @@ describe("outbox storage migrations", () => {
     const queued = JSON.stringify(orderCreateInput.parse({ orderNumber: "old-queued", status: "Новая" }));
     const knownCreate = JSON.stringify(orderCreateInput.parse({ orderNumber: "old-known", status: "Оплачено" }));
     const update = JSON.stringify(orderUpdateInput.parse({ orderNumber: "old-queued", status: "Оплачено" }));
+    const dead = JSON.stringify(orderCreateInput.parse({ orderNumber: "old-dead", phones: ["8 915 777-11-22"] }));
     await runInDurableObject(stub, async (_instance, state) => {
       const { sql } = state.storage;
       await state.storage.deleteAlarm();
-      for (const table of ["changes", "ledger", "idempotency", "site", "schema_migrations"]) sql.exec(`DROP TABLE IF EXISTS ${table}`);
+      for (const table of ["changes", "ledger", "idempotency", "site", "schema_migrations", "minute_counts", "change_phones"])
+        sql.exec(`DROP TABLE IF EXISTS ${table}`);
       sql.exec(SCHEMA);
       const insert = (id: number, orderNumber: string, kind: string, input: string, state: string, solo = 0) =>
         sql.exec(
@@ -67,6 +69,8 @@ describe("outbox storage migrations", () => {
       insert(11, "old-queued", "update", update, "queued");
       insert(12, "old-known", "create", knownCreate, "queued");
       insert(13, "old-delivered", "create", queued.replace("old-queued", "old-delivered"), "delivered");
+      insert(14, "old-dead", "create", dead, "dead");
+      sql.exec(`UPDATE changes SET error = 'Order "old-dead" has a bad status 7', settled_at = ? WHERE id = 14`, now - HOUR);
       // Later ids were given and their changes pruned: the counter must not give them again.
       sql.exec("UPDATE sqlite_sequence SET seq = 50 WHERE name = 'changes'");
       sql.exec("INSERT INTO ledger (order_number, calltouch_order_id, created_at) VALUES ('old-known', 1, ?)", now - HOUR);
@@ -103,6 +107,9 @@ describe("outbox storage migrations", () => {
     // delivery turned it into a fact.
     expect(oldKnown).toMatchObject({ state: "delivered", ledger: { calltouchOrderId: 1, learnedFrom: 12 } });
     expect(oldKnown!.changes[0]).toMatchObject({ sentAs: "update", state: "delivered" });
+    // Step 3 grouped the old dead letter by its reason and indexed its phone.
+    expect(await stub.deadReasons()).toMatchObject([{ reason: 'Order "…" has a bad status #', count: 1 }]);
+    expect((await stub.dealsWithPhone("79157771122", 5)).map((deal) => deal.orderNumber)).toEqual(["old-dead"]);
     const versions = await runInDurableObject(stub, (_instance, state) => ({
       versions: state.storage.sql.exec<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version").toArray(),
       sends: state.storage.sql.exec("SELECT * FROM site WHERE key = 'sends'").toArray(),

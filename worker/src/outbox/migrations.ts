@@ -3,12 +3,17 @@
  * starts, so that a column can change without losing a queued deal. Documented in this folder's README.
  * The simulator has the same small runner (`simulator/src/migrations.ts`): it stands alone.
  */
+import { reasonOf } from "./reason";
 
-/** One step; `sql` runs in the same transaction as the record that it ran. Never edit a step that has shipped: add one. */
+/**
+ * One step; `sql`, then `backfill` (for what SQL alone cannot compute), run in the same transaction as the
+ * record that it ran. Never edit a step that has shipped: add one.
+ */
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  backfill?: (sql: SqlStorage) => void;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -101,13 +106,48 @@ ALTER TABLE ledger ADD COLUMN learned_from INTEGER;
 CREATE INDEX ledger_by_age ON ledger (learned_at);
 DELETE FROM site WHERE key = 'sends';`,
   },
+  {
+    version: 3,
+    name: "per-minute counts, dead letters' reasons and a phone index, for operators",
+    // The console reads these instead of scanning \`changes\`: counts written in the transaction of the state
+    // change they count, a dead change's reason normalized when it dies, and each change's phones, kept by
+    // triggers so that no path that inserts, purges or prunes changes can forget them.
+    sql: `
+CREATE TABLE minute_counts (
+  minute INTEGER NOT NULL,
+  event  TEXT    NOT NULL CHECK (event IN ('delivered', 'dead', 'retried')),
+  n      INTEGER NOT NULL,
+  PRIMARY KEY (minute, event)
+) WITHOUT ROWID;
+ALTER TABLE changes ADD COLUMN reason TEXT;
+CREATE INDEX changes_by_reason ON changes (state, reason, id);
+CREATE TABLE change_phones (
+  change_id INTEGER NOT NULL,
+  phone     TEXT    NOT NULL,
+  PRIMARY KEY (change_id, phone)
+) WITHOUT ROWID;
+CREATE INDEX change_phones_by_phone ON change_phones (phone, change_id);
+INSERT OR IGNORE INTO change_phones (change_id, phone)
+  SELECT c.id, p.value FROM changes c, json_each(c.input, '$.phones') p WHERE json_valid(c.input) AND p.type = 'text';
+CREATE TRIGGER change_phones_on_insert AFTER INSERT ON changes WHEN json_valid(new.input) BEGIN
+  INSERT OR IGNORE INTO change_phones (change_id, phone)
+    SELECT new.id, p.value FROM json_each(new.input, '$.phones') p WHERE p.type = 'text';
+END;
+CREATE TRIGGER change_phones_on_delete AFTER DELETE ON changes BEGIN
+  DELETE FROM change_phones WHERE change_id = old.id;
+END;`,
+    backfill: (sql) => {
+      const dead = sql.exec<{ id: number; error: string | null }>("SELECT id, error FROM changes WHERE state = 'dead'").toArray();
+      for (const { id, error } of dead) sql.exec("UPDATE changes SET reason = ? WHERE id = ?", reasonOf(error ?? ""), id);
+    },
+  },
 ];
 
 /**
  * Brings the database up to the last of `migrations`, in one transaction, and answers the versions it
  * went from and to.
  *
- * @example migrate(ctx.storage) // { from: 0, to: 2 } on a new database
+ * @example migrate(ctx.storage) // { from: 0, to: 3 } on a new database
  */
 export function migrate(storage: DurableObjectStorage, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
   return storage.transactionSync(() => {
@@ -117,6 +157,7 @@ export function migrate(storage: DurableObjectStorage, migrations: readonly Migr
     for (const migration of migrations) {
       if (migration.version <= from) continue;
       sql.exec(migration.sql);
+      migration.backfill?.(sql);
       sql.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", migration.version, migration.name, Date.now());
     }
     return { from, to: migrations.at(-1)?.version ?? 0 };

@@ -4,6 +4,8 @@ import type {
   ChangeOrigin,
   ChangeRecord,
   ChangeState,
+  DeadLetter,
+  DeadReason,
   DeliveryStats,
   OrderCreate,
   OrderDelete,
@@ -11,6 +13,7 @@ import type {
   OrderUpdate,
   Receipt,
   Replayed,
+  SiteOverview,
 } from "@calltouch-gateway/contract";
 import { log } from "../log";
 import type { Result } from "../result";
@@ -19,6 +22,7 @@ import { sha256Hex } from "./digest";
 import { Flusher, type Pause } from "./flush";
 import { changeIdsOf, type IdempotencyConflict, resolveIdempotency } from "./idempotency";
 import { migrate } from "./migrations";
+import { OperatorRecords } from "./operators";
 import { type OperatorRefusal, OutboxRecords } from "./records";
 import { OutboxStore } from "./store";
 
@@ -48,6 +52,7 @@ export interface EnqueueRequest {
 export class Outbox extends DurableObject<Env> {
   private readonly store: OutboxStore;
   private readonly records: OutboxRecords;
+  private readonly operators: OperatorRecords;
   private readonly flusher: Flusher;
   private readonly waiters = new Set<{ ids: number[]; resolve: () => void }>();
 
@@ -57,6 +62,7 @@ export class Outbox extends DurableObject<Env> {
     if (from !== to) log("info", "outbox storage migrated", { from, to });
     this.store = new OutboxStore(ctx.storage.sql);
     this.records = new OutboxRecords(ctx.storage.sql);
+    this.operators = new OperatorRecords(ctx.storage.sql);
     this.flusher = new Flusher(ctx, env, this.store, this.records, () => this.wakeWaiters());
     const recovered = this.store.recoverInFlight(Date.now());
     if (recovered > 0) log("warn", "outbox restarted mid-flush; changes in flight go again", { recovered });
@@ -159,6 +165,29 @@ export class Outbox extends DurableObject<Env> {
       ...this.records.stats(Date.now()),
       paused: pause ? { reason: pause.reason, since: new Date(pause.since).toISOString() } : null,
     };
+  }
+
+  /** `stats()` with the per-minute counts: delivered since `dayStart` (the site's midnight), and the last 24 hours. */
+  overview(site: string, dayStart: number): SiteOverview {
+    return { site, ...this.stats(), ...this.operators.counts(Date.now(), dayStart) };
+  }
+
+  deadReasons(): DeadReason[] {
+    return this.operators.deadReasons();
+  }
+
+  deadLetters(reason: string, limit: number, after: number): DeadLetter[] {
+    return this.operators.deadLetters(reason, limit, after, this.settings().calltouch);
+  }
+
+  /** Replays every dead letter of a reason, as `replay` does each. */
+  replayReason(reason: string): Promise<Replayed> {
+    return this.replay({ changeIds: this.operators.deadIdsOf(reason) });
+  }
+
+  /** The deals whose changes carry `phone` (E.164 digits), most recent first, as `status` tells them. */
+  dealsWithPhone(phone: string, limit: number): OrderStatus[] {
+    return this.records.status(this.operators.dealsWithPhone(phone, limit));
   }
 
   /** Lifts a pause now, for an operator who fixed the configuration on Calltouch's side. */

@@ -28,6 +28,9 @@ export interface OperatorRefusal {
   message: string;
 }
 
+/** How long the per-minute counts are kept: the console's chart shows 24 hours, and "today" may start 24 hours ago in any time zone. */
+export const COUNTS_KEPT_MS = 48 * 3_600_000;
+
 const toIso = (ms: SqlStorageValue | undefined) => (typeof ms === "number" ? new Date(ms).toISOString() : undefined);
 
 /**
@@ -140,7 +143,7 @@ export class OutboxRecords {
         continue;
       }
       const written = this.sql.exec(
-        `UPDATE changes SET state = 'queued', retries = 0, flips = 0, cap = NULL, next_attempt_at = ?, settled_at = NULL,
+        `UPDATE changes SET state = 'queued', retries = 0, flips = 0, cap = NULL, next_attempt_at = ?, settled_at = NULL, reason = NULL,
                 hypothesis = CASE hypothesis WHEN 'applied' THEN 'applied' END
          WHERE id = ? AND state = 'dead'`,
         now,
@@ -186,10 +189,11 @@ export class OutboxRecords {
     // A key must not outlive the changes it answers with.
     this.sql.exec("DELETE FROM idempotency WHERE created_at < ?", now - Math.min(retention.deliveredMs, retention.deadMs));
     this.sql.exec("DELETE FROM ledger WHERE learned_at < ?", now - retention.ledgerMs);
+    this.sql.exec("DELETE FROM minute_counts WHERE minute < ?", Math.floor((now - COUNTS_KEPT_MS) / 60_000));
   }
 }
 
-const RECORD_QUERY = `SELECT c.id, c.order_number, c.kind, c.origin, c.sent_as, c.state, c.attempts, c.accepted_at, c.next_attempt_at,
+export const RECORD_QUERY = `SELECT c.id, c.order_number, c.kind, c.origin, c.sent_as, c.state, c.attempts, c.accepted_at, c.next_attempt_at,
                              c.settled_at, c.calltouch_order_id, c.error, c.request_id
                       FROM changes c`;
 
@@ -206,7 +210,7 @@ function toReceipt(row: Row): Receipt {
   };
 }
 
-function toRecord(row: Row): ChangeRecord {
+export function toRecord(row: Row): ChangeRecord {
   return {
     ...toReceipt(row),
     kind: row.kind as ChangeKind,

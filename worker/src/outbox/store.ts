@@ -1,8 +1,9 @@
-import type { ChangeKind, ChangeOrigin } from "@calltouch-gateway/contract";
+import type { ChangeKind, ChangeOrigin, MinuteEvent } from "@calltouch-gateway/contract";
 import { maskPersonalData } from "../mask";
 import type { Hypothesis } from "./compile";
 import type { Fate } from "./fate";
 import type { Remembered } from "./idempotency";
+import { reasonOf } from "./reason";
 
 /** A change as the flusher needs it. */
 export interface PendingChange {
@@ -139,6 +140,7 @@ export class OutboxStore {
         );
         if (fate.ledger === "learn") this.learn(change.orderNumber, fate.calltouchOrderId, change.id, now);
         else this.forget(change.orderNumber);
+        this.count("delivered", now);
         return;
       case "dead":
         this.dead(change.id, fate.reason, now);
@@ -157,11 +159,23 @@ export class OutboxStore {
           change.id,
         );
         if (fate.forgetBelief) this.sql.exec("DELETE FROM ledger WHERE order_number = ? AND learned_from IS NULL", change.orderNumber);
+        this.count("retried", now);
     }
   }
 
   dead(id: number, reason: string, now: number): void {
-    this.sql.exec("UPDATE changes SET state = 'dead', error = ?, settled_at = ? WHERE id = ?", maskPersonalData(reason), now, id);
+    const error = maskPersonalData(reason);
+    this.sql.exec("UPDATE changes SET state = 'dead', error = ?, reason = ?, settled_at = ? WHERE id = ?", error, reasonOf(error), now, id);
+    this.count("dead", now);
+  }
+
+  /** One more `event` in this minute's count: called in the transaction of the state change it counts. */
+  private count(event: MinuteEvent, now: number): void {
+    this.sql.exec(
+      "INSERT INTO minute_counts (minute, event, n) VALUES (?, ?, 1) ON CONFLICT (minute, event) DO UPDATE SET n = n + 1",
+      Math.floor(now / 60_000),
+      event,
+    );
   }
 
   /** A fact: Calltouch holds the deal, as a create or an update of it (`changeId`) succeeded. */
