@@ -1,6 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { type BodyVariables, bearerOf, gate, knockOf, leadCors, readBody } from "./access";
+import { consoleDoor } from "./console/route";
 import { dropIn } from "./dropin/route";
 import { forms } from "./forms/route";
 import { log } from "./log";
@@ -45,7 +46,10 @@ app.get("/health", async (c) => {
   if (!result.ok) log("error", "gateway misconfigured", { requestId: c.var.requestId, problems: result.problems });
   const keys = readKeys(c.env);
   const admin = keys !== null && (await admitAdmin(knockOf(c, bearerOf(c.req.header("authorization"))), c.env, keys)).ok;
-  const details = admin ? { ...(result.ok ? {} : { problems: result.problems }), ...runtimeHealth(c.env) } : {};
+  // The console is optional: without its session key it is off, which an admin should learn here.
+  const consoleOff =
+    result.ok && result.settings.console.sessionKey === undefined ? { console: "off: CONSOLE_SESSION_KEY is not set" } : {};
+  const details = admin ? { ...(result.ok ? {} : { problems: result.problems }), ...consoleOff, ...runtimeHealth(c.env) } : {};
   return c.json({ status: result.ok ? "ok" : "misconfigured", ...details }, result.ok ? 200 : 503);
 });
 
@@ -117,6 +121,7 @@ app.all("/trpc/*", async (c) => {
   });
 });
 
+app.route("/console", consoleDoor);
 app.route("/forms", forms);
 app.route("/v1", rest);
 app.route("/lead-service/v1/api/client-order", dropIn);

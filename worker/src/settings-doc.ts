@@ -13,6 +13,11 @@ export const SETTING_DOCS: Record<string, { kind: "var" | "secret"; meaning: str
   API_KEYS: { kind: "secret", meaning: "the keys, as `scripts/run keys` writes them (see Keys and scopes)" },
   "CALLTOUCH_TOKEN_<site>": { kind: "secret", meaning: "the token of another Calltouch site" },
   TURNSTILE_SECRET_KEY: { kind: "secret", meaning: "needed when a public key requires Turnstile (the default)" },
+  CONSOLE_SESSION_KEY: {
+    kind: "secret",
+    meaning: "signs the console's session cookies (32+ characters); without it `/console` is off and says so (see Console)",
+  },
+  CONSOLE_SESSION_MINUTES: { kind: "var", meaning: "how long a console sign-in lasts" },
   MAX_ORDERS_PER_CALL: { kind: "var", meaning: "most orders one call may carry (413 beyond)" },
   CALLTOUCH_BASE_URL: { kind: "var", meaning: "where Calltouch lives (the simulator locally)" },
   CALLTOUCH_CRM: { kind: "var", meaning: "the `crm` label of create requests" },

@@ -62,6 +62,8 @@ export interface Settings {
   maxOrdersPerCall: number;
   /** Where a site's outbox (a Durable Object) is created: near Calltouch, whose every request it waits for. */
   outboxLocation: DurableObjectLocationHint;
+  /** The operators' console: the key its session cookies are signed with (the console is off without it), and how long a session lasts. */
+  console: { sessionKey: string | undefined; sessionMs: number };
 }
 
 /** One site's Calltouch client settings. */
@@ -126,6 +128,12 @@ export const settingsSchema = z.object({
   OUTBOX_LOCATION_HINT: z
     .enum(LOCATION_HINTS, { error: `OUTBOX_LOCATION_HINT must be one of ${LOCATION_HINTS.join(", ")}` })
     .default("eeur"),
+  CONSOLE_SESSION_KEY: z
+    .string()
+    .trim()
+    .min(32, "CONSOLE_SESSION_KEY must be at least 32 characters (`openssl rand -base64 32`)")
+    .optional(),
+  CONSOLE_SESSION_MINUTES: integer("CONSOLE_SESSION_MINUTES", 30, 1, 720),
   API_KEYS: required("API_KEYS", "the JSON of `scripts/run keys`: `scripts/run deploy --keys` uploads api-keys.json")
     .transform((text, ctx) => {
       try {
@@ -205,6 +213,7 @@ function parse(env: object): SettingsResult {
       leadMaxBodyBytes: vars.LEAD_MAX_BODY_BYTES,
       maxOrdersPerCall: vars.MAX_ORDERS_PER_CALL,
       outboxLocation: vars.OUTBOX_LOCATION_HINT,
+      console: { sessionKey: vars.CONSOLE_SESSION_KEY, sessionMs: vars.CONSOLE_SESSION_MINUTES * 60_000 },
     },
   };
 }

@@ -26,3 +26,6 @@ export const OTHER_SITE_ID = "67890";
 export const KEY_RATE_LIMIT = 1000;
 /** Orders per call in tests (production's default is the contract's 1000). */
 export const MAX_ORDERS_PER_CALL = 300;
+
+/** Signs the console's sessions in tests: a test that forges an expired session needs it. */
+export const CONSOLE_SESSION_KEY = "console-session-key-of-the-tests-0123456789";

@@ -67,6 +67,7 @@ export async function gatewayPoolOptions(): Promise<PoolOptions> {
         PAUSE_PROBE_MS: "1000",
         BATCH_LINGER_MS: "20",
         API_KEYS: JSON.stringify(API_KEYS),
+        CONSOLE_SESSION_KEY: test.CONSOLE_SESSION_KEY,
         // Below the contract's 1000, so that the setting's own refusal shows.
         MAX_ORDERS_PER_CALL: String(test.MAX_ORDERS_PER_CALL),
       },

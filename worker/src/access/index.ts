@@ -6,7 +6,8 @@
  * - `orderOfLead`: the deal a lead becomes;
  * - `leadCors`: the CORS grants of the doors pages may call;
  * - `bearerOf`, `knockOf`: what a Hono door tells the gate;
- * - `readBody`: what a door reads of a request: media type, charset, size, JSON that means one thing.
+ * - `readBody`: what a door reads of a request: media type, charset, size, JSON that means one thing;
+ * - `admitOperator`, `openSession`, `readSession`, `csrfMatches`: the console's sign-in and sessions.
  *
  * The key file's schema (`keys.ts`) is read by the settings.
  */
@@ -16,5 +17,7 @@ export { gate, type Knock, type Need, type Refusal, refusal } from "./gate";
 export type { Scope } from "./keys";
 export { bearerOf, knockOf } from "./knock";
 export { orderOfLead } from "./lead";
+export { admitOperator } from "./operator";
 export { allows, type Principal, type PublicPrincipal, type SecretPrincipal } from "./principal";
+export { csrfMatches, openSession, readSession, type Session, type SessionProblem } from "./session";
 export { verifyHuman } from "./turnstile";
