@@ -25,7 +25,7 @@ a{color:#0b57d0}
 header{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;padding:10px 16px;background:#1d1d1f;color:#fff}
 header a{color:#fff}header nav{display:flex;flex-wrap:wrap;gap:4px 14px;flex:1}
 header form{margin:0}
-main{padding:16px;max-width:1100px;margin:0 auto}
+main{padding:16px;max-width:1100px;margin:0 auto;overflow-wrap:anywhere}
 h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin:1.2rem 0 .6rem}
 .card{background:#fff;border:1px solid #ddd;border-radius:8px;padding:14px;margin:0 0 16px}
 .numbers{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px;margin:0}
@@ -45,7 +45,7 @@ label{display:block;margin:0 0 4px;font-weight:600}
 .row{display:flex;flex-wrap:wrap;gap:8px;align-items:end}
 .chart svg{width:100%;height:160px;background:#fafafa;border:1px solid #e3e3e3}
 .chart figcaption{font-size:.9rem}.chart{margin:8px 0}
-.legend{margin-right:12px;white-space:nowrap}.swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
+.legend{margin-right:12px}.swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 @media (max-width:600px){main{padding:10px}th,td{padding:4px}}
 `;
 
@@ -62,7 +62,6 @@ export function page(context: PageContext, title: string, content: Content) {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
 <title>${title} · ${t("title")}</title>
 <style>${raw(STYLE)}</style>
 </head>

@@ -32,7 +32,8 @@ consoleDoor.use(async (c, next) => {
   c.header("Cache-Control", "no-store");
   c.header("X-Frame-Options", "DENY");
   c.header("X-Content-Type-Options", "nosniff");
-  c.header("Referrer-Policy", "no-referrer");
+  // Not `no-referrer`: with it a browser sends `Origin: null` on the pages' own forms, which the check below refuses.
+  c.header("Referrer-Policy", "same-origin");
   c.header(
     "Content-Security-Policy",
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
