@@ -4,6 +4,7 @@
  * phone. Schemas, so that the OpenAPI document describes exactly these shapes.
  */
 import * as z from "zod";
+import { replayInput } from "./inputs";
 import { changeRecord, deliveryStats, orderStatus } from "./outputs";
 
 /** The events the outbox counts per minute. */
@@ -65,3 +66,12 @@ export type DeadLetterPage = z.output<typeof deadLetterPage>;
 /** The deals whose changes carry a phone, each as `orders.status` shows it, the most recent first. */
 export const dealsFound = z.object({ orders: z.array(orderStatus) });
 export type DealsFound = z.output<typeof dealsFound>;
+
+/**
+ * The input of `POST /v1/deliveries:replay`: dead changes by id or deal (as `deliveries.replay`), or every
+ * dead letter of one reason (as `GET /v1/deliveries/dead-reasons` names it).
+ *
+ * @example deliveriesReplayInput.parse({ reason: 'Order with orderNumber "…" not found' })
+ */
+export const deliveriesReplayInput = z.union([z.strictObject({ reason: z.string().min(1).max(300) }), replayInput]);
+export type DeliveriesReplayInput = z.output<typeof deliveriesReplayInput>;

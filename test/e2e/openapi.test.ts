@@ -47,7 +47,17 @@ describe("the OpenAPI document", () => {
   it("documents each REST route with an example request", () => {
     const { paths } = document();
 
-    expect(Object.keys(paths)).toEqual(["/v1/orders", "/v1/orders:validate", "/v1/orders/{orderNumber}"]);
+    expect(Object.keys(paths)).toEqual([
+      "/v1/orders",
+      "/v1/orders:validate",
+      "/v1/orders/{orderNumber}",
+      "/v1/deliveries/stats",
+      "/v1/deliveries",
+      "/v1/deliveries/dead-reasons",
+      "/v1/deliveries:replay",
+      "/v1/deliveries:resume",
+    ]);
+    expect(paths["/v1/deliveries:replay"].post.requestBody.content["application/json"].example).toEqual({ changeIds: [17, 18] });
     expect(paths["/v1/orders"].post.requestBody.content["application/json"].example).toMatchObject({ orderNumber: expect.any(String) });
     expect(paths["/v1/orders/{orderNumber}"].patch.requestBody.content["application/json"].example).toBeDefined();
     expect(paths["/v1/orders/{orderNumber}"].get.parameters[0]!.example).toBeDefined();

@@ -5,6 +5,10 @@
  * an independent linter there) read it too.
  */
 import {
+  CHANGE_STATES,
+  changePage,
+  deadReasons,
+  deliveriesReplayInput,
   dryRunInput,
   dryRunResult,
   memoExampleOrder,
@@ -15,6 +19,9 @@ import {
   orderUpdateInput,
   receipt,
   receipts,
+  replayed,
+  resumed,
+  siteOverview,
 } from "@calltouch-gateway/contract";
 import * as z from "zod";
 import { memo } from "../memo";
@@ -42,6 +49,12 @@ components.add(receipt, { id: "Receipt" });
 components.add(receipts, { id: "Receipts" });
 components.add(orderStatus, { id: "OrderStatus" });
 components.add(dryRunResult, { id: "DryRunResult" });
+components.add(siteOverview, { id: "SiteOverview" });
+components.add(changePage, { id: "ChangePage" });
+components.add(deadReasons, { id: "DeadReasons" });
+components.add(deliveriesReplayInput, { id: "DeliveriesReplay" });
+components.add(replayed, { id: "Replayed" });
+components.add(resumed, { id: "Resumed" });
 components.add(fieldError, { id: "FieldError" });
 components.add(error, { id: "Error" });
 
@@ -189,7 +202,10 @@ export function buildOpenApiDocument(limits: DocumentedLimits) {
     },
     servers: [{ url: "/", description: "The gateway that serves this document" }],
     security: [{ bearer: [] }],
-    tags: [{ name: "orders", description: "Create deals, update them, follow their delivery" }],
+    tags: [
+      { name: "orders", description: "Create deals, update them, follow their delivery" },
+      { name: "deliveries", description: "For operators: what waits, what died and why, replaying it, lifting a pause" },
+    ],
     paths: {
       "/v1/orders": {
         post: {
@@ -261,6 +277,60 @@ export function buildOpenApiDocument(limits: DocumentedLimits) {
             ...anyCall,
             "409": problem("The Idempotency-Key was used with another deal"),
           },
+        },
+      },
+      "/v1/deliveries/stats": {
+        get: {
+          operationId: "deliveryStats",
+          tags: ["deliveries"],
+          summary: "The site's delivery in numbers (deliveries.stats)",
+          description:
+            "Counts by state, the oldest queued change's age, a pause with its reason, the changes delivered today, and per minute over the last 24 hours how many were delivered, died or went back to wait. Needs the orders:read scope.",
+          responses: { "200": { description: "The key's site", content: json(ref("SiteOverview")) }, ...refusals },
+        },
+      },
+      "/v1/deliveries": {
+        get: {
+          operationId: "listDeliveries",
+          tags: ["deliveries"],
+          summary: "The site's changes in one state (deliveries.list)",
+          description: "Oldest first; page with `after`, the `next` of the previous page. Needs the orders:read scope.",
+          parameters: [
+            { name: "state", in: "query", required: true, schema: { type: "string", enum: [...CHANGE_STATES] } },
+            { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
+            { name: "after", in: "query", required: false, schema: { type: "integer", minimum: 0, default: 0 } },
+          ],
+          responses: { "200": { description: "A page of changes", content: json(ref("ChangePage")) }, ...refusals },
+        },
+      },
+      "/v1/deliveries/dead-reasons": {
+        get: {
+          operationId: "deadReasons",
+          tags: ["deliveries"],
+          summary: "Dead letters grouped by reason",
+          description:
+            "Calltouch's refusals (or the last failures) with quoted values and numbers masked, so that one refusal of many deals is one group, the largest first. Needs the orders:read scope.",
+          responses: { "200": { description: "The groups", content: json(ref("DeadReasons")) }, ...refusals },
+        },
+      },
+      "/v1/deliveries:replay": {
+        post: {
+          operationId: "replayDeliveries",
+          tags: ["deliveries"],
+          summary: "Send dead changes again (deliveries.replay)",
+          description:
+            "By `changeIds`, `orderNumbers`, or every dead letter of a `reason`; each with a fresh retry budget, decided again from facts. A change is refused when a later change of its deal was delivered. Needs the admin scope.",
+          requestBody: { required: true, content: json(ref("DeliveriesReplay"), { changeIds: [17, 18] }) },
+          responses: { "200": { description: "What was queued again, and what was refused", content: json(ref("Replayed")) }, ...refusals },
+        },
+      },
+      "/v1/deliveries:resume": {
+        post: {
+          operationId: "resumeDelivery",
+          tags: ["deliveries"],
+          summary: "Lift a pause (deliveries.resume)",
+          description: "Once the credentials are fixed on Calltouch's side. Needs the admin scope.",
+          responses: { "200": { description: "Whether a pause was lifted", content: json(ref("Resumed")) }, ...refusals },
         },
       },
     },

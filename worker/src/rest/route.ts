@@ -1,4 +1,6 @@
 import {
+  changeListInput,
+  deliveriesReplayInput,
   dryRunInput,
   type FieldError,
   invalidInputMessage,
@@ -28,6 +30,7 @@ import {
   statusOf,
   tooManyOrders,
 } from "../services/orders";
+import { deadReasonsOf, listChanges, overviewOf, replayChanges, replayReason, resumeDelivery } from "../services/deliveries";
 import type { Settings } from "../settings";
 
 type RestEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; principal: SecretPrincipal } & BodyVariables };
@@ -113,6 +116,34 @@ rest.get("/orders/:orderNumber", scoped("orders:read"), async (c) => {
   if (!status || status.state === "unknown") return fail(c, 404, `The gateway never accepted a change of deal ${orderNumber.data}`);
   return c.json(status, 200);
 });
+
+// Operators: the site's delivery, as `deliveries.*` of tRPC and `calltouch-gateway deliveries` show it.
+
+rest.get("/deliveries/stats", scoped("orders:read"), async (c) =>
+  c.json(await overviewOf(callerOf(c), c.var.settings.calltouch.timeZone), 200),
+);
+
+rest.get("/deliveries/dead-reasons", scoped("orders:read"), async (c) => c.json(await deadReasonsOf(callerOf(c)), 200));
+
+rest.get("/deliveries", scoped("orders:read"), async (c) => {
+  const query = c.req.query();
+  const input = changeListInput.safeParse({
+    state: query.state,
+    ...(query.limit === undefined ? {} : { limit: Number(query.limit) }),
+    ...(query.after === undefined ? {} : { after: Number(query.after) }),
+  });
+  if (!input.success) return invalid(c, toFieldErrors(input.error));
+  return c.json(await listChanges(callerOf(c), input.data), 200);
+});
+
+rest.post("/deliveries:replay", scoped("admin"), async (c) => {
+  const input = parseBody(c, deliveriesReplayInput);
+  if (!input.ok) return input.response;
+  const { data } = input;
+  return c.json("reason" in data ? await replayReason(callerOf(c), data.reason) : await replayChanges(callerOf(c), data), 200);
+});
+
+rest.post("/deliveries:resume", scoped("admin"), async (c) => c.json(await resumeDelivery(callerOf(c)), 200));
 
 /** `?wait=ms` of an update: the envelope's `wait` of `orders.update`, as a query parameter. */
 const waitParam = z
