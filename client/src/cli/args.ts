@@ -28,6 +28,7 @@ export interface ImportOptions {
 export class UsageError extends Error {}
 
 export const HELP = `Usage: calltouch-gateway import <file> --url <gateway> [--key <api key>] [options]
+       calltouch-gateway deliveries stats|list|replay|resume --url <gateway>   (see deliveries --help)
 
 Imports deals from a CSV or JSON Lines file into calltouch-gateway, in three steps:
 
@@ -103,7 +104,7 @@ export function parseImportArgs(argv: readonly string[], env: Readonly<Record<st
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return "help";
   const [command, file, ...extra] = positionals;
-  if (command !== "import") throw new UsageError(`unknown command "${command}": the only command is "import"`);
+  if (command !== "import") throw new UsageError(`unknown command "${command}": the commands are "import" and "deliveries"`);
   if (!file) throw new UsageError("give the file to import: calltouch-gateway import <file> --url …");
   if (extra.length > 0) throw new UsageError(`one file at a time; unexpected: ${extra.join(" ")}`);
   if (!values.url) throw new UsageError("--url is required: the gateway's base URL");

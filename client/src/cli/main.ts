@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, ftruncateSync, openSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { HELP, type ImportOptions, parseImportArgs, UsageError } from "./args";
+import { runDeliveries } from "./deliveries";
 import { loadMapping, type Mapping, resolveMapping } from "./mapping";
 import { createProgress } from "./progress";
 import { type Dialect, detectDialect, readRows, SourceError } from "./read";
@@ -24,6 +25,7 @@ export interface Io {
  */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
+    if (argv[0] === "deliveries") return await runDeliveries(argv.slice(1), io);
     const options = parseImportArgs(argv, io.env);
     if (options === "help") {
       io.stdout.write(HELP);
