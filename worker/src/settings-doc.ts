@@ -18,6 +18,13 @@ export const SETTING_DOCS: Record<string, { kind: "var" | "secret"; meaning: str
     meaning: "signs the console's session cookies (32+ characters); without it `/console` is off and says so (see Console)",
   },
   CONSOLE_SESSION_MINUTES: { kind: "var", meaning: "how long a console sign-in lasts" },
+  ALERT_WEBHOOK_URL: {
+    kind: "secret",
+    meaning:
+      "where alerts go (a pause, a new reason of dead letters, an old queue): a URL that takes JSON, or a Telegram bot's `sendMessage` URL",
+  },
+  ALERT_QUEUE_AGE_MS: { kind: "var", meaning: "alert when the oldest queued change has waited longer than this (an hour)" },
+  ALERT_INTERVAL_MINUTES: { kind: "var", meaning: "at most one alert of each kind (of each reason) per site in this many minutes" },
   MAX_ORDERS_PER_CALL: { kind: "var", meaning: "most orders one call may carry (413 beyond)" },
   CALLTOUCH_BASE_URL: { kind: "var", meaning: "where Calltouch lives (the simulator locally)" },
   CALLTOUCH_CRM: { kind: "var", meaning: "the `crm` label of create requests" },

@@ -62,6 +62,8 @@ export interface Settings {
   maxOrdersPerCall: number;
   /** Where a site's outbox (a Durable Object) is created: near Calltouch, whose every request it waits for. */
   outboxLocation: DurableObjectLocationHint;
+  /** Alerts to the operators' webhook (`outbox/alerts.ts`). */
+  alerts: { webhookUrl: string | undefined; queueAgeMs: number; intervalMs: number };
   /** The operators' console: the key its session cookies are signed with (the console is off without it), and how long a session lasts. */
   console: { sessionKey: string | undefined; sessionMs: number };
 }
@@ -128,6 +130,9 @@ export const settingsSchema = z.object({
   OUTBOX_LOCATION_HINT: z
     .enum(LOCATION_HINTS, { error: `OUTBOX_LOCATION_HINT must be one of ${LOCATION_HINTS.join(", ")}` })
     .default("eeur"),
+  ALERT_WEBHOOK_URL: z.url({ error: "ALERT_WEBHOOK_URL must be an absolute URL" }).optional(),
+  ALERT_QUEUE_AGE_MS: integer("ALERT_QUEUE_AGE_MS", 3_600_000, 1000, 604_800_000),
+  ALERT_INTERVAL_MINUTES: integer("ALERT_INTERVAL_MINUTES", 30, 1, 1440),
   CONSOLE_SESSION_KEY: z
     .string()
     .trim()
@@ -213,6 +218,11 @@ function parse(env: object): SettingsResult {
       leadMaxBodyBytes: vars.LEAD_MAX_BODY_BYTES,
       maxOrdersPerCall: vars.MAX_ORDERS_PER_CALL,
       outboxLocation: vars.OUTBOX_LOCATION_HINT,
+      alerts: {
+        webhookUrl: vars.ALERT_WEBHOOK_URL,
+        queueAgeMs: vars.ALERT_QUEUE_AGE_MS,
+        intervalMs: vars.ALERT_INTERVAL_MINUTES * 60_000,
+      },
       console: { sessionKey: vars.CONSOLE_SESSION_KEY, sessionMs: vars.CONSOLE_SESSION_MINUTES * 60_000 },
     },
   };

@@ -4,6 +4,7 @@ import { calltouchClientFor, type WireOrder } from "../calltouch/client";
 import { log } from "../log";
 import { memo } from "../memo";
 import { type Settings, type SiteSettings, siteSettings } from "../settings";
+import { Alerts } from "./alerts";
 import { type Batch, chooseBatch } from "./batch";
 import { compileChange, routeOf } from "./compile";
 import { sha256Hex } from "./digest";
@@ -40,6 +41,7 @@ const PRUNE_EVERY_MS = 3_600_000;
 export class Flusher {
   /** Whether leads have the next turn; deals and leads take turns when both wait. */
   private leadsTurn = false;
+  private readonly alerts: Alerts;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -47,7 +49,9 @@ export class Flusher {
     private readonly store: OutboxStore,
     private readonly records: OutboxRecords,
     private readonly onSettled: () => void,
-  ) {}
+  ) {
+    this.alerts = new Alerts(store);
+  }
 
   async flush(settings: Settings): Promise<void> {
     const siteId = this.store.getValue<string>("siteId");
@@ -101,6 +105,11 @@ export class Flusher {
       });
       this.store.setValue("prunedAt", now);
     }
+    const oldest = this.store.oldestQueuedAt();
+    if (oldest !== undefined && now - oldest > settings.alerts.queueAgeMs) {
+      this.alerts.note({ kind: "queue_age", oldestQueuedAgeMs: now - oldest, queued: this.records.stats(now).queued });
+    }
+    await this.alerts.send(settings.alerts, siteId, now);
     await this.scheduleNext(comeBackAt);
   }
 
@@ -215,7 +224,9 @@ export class Flusher {
       batch.changes.forEach((change, index) => {
         const fate = fates[index]!;
         if (fate.to === "dead") this.logDead(change, fate.reason, change.attempts + 1);
-        this.store.settle(change, fate, now);
+        const newReason = this.store.settle(change, fate, now);
+        if (newReason !== undefined)
+          this.alerts.note({ kind: "dead_letter", reason: newReason, orderNumber: change.orderNumber, changeId: change.id });
       });
       this.afterAnswer(verdict, settings, credentials, now);
       log(verdict.kind === "credentials" || verdict.kind === "surprise" ? "error" : verdict.kind === "results" ? "info" : "warn", "flush", {
@@ -255,7 +266,10 @@ export class Flusher {
   private afterAnswer(verdict: Verdict, settings: Settings, credentials: string, now: number): void {
     const pause = this.store.getValue<Pause>("pause");
     if (verdict.kind === "credentials") {
-      if (!pause) log("error", "delivery paused: Calltouch refused the credentials", { reason: verdict.message });
+      if (!pause) {
+        log("error", "delivery paused: Calltouch refused the credentials", { reason: verdict.message });
+        this.alerts.note({ kind: "paused", reason: verdict.message });
+      }
       this.store.setValue("pause", {
         reason: verdict.message,
         since: pause?.since ?? now,
@@ -271,7 +285,9 @@ export class Flusher {
   }
 
   private bury(change: PendingChange, reason: string, now: number): void {
-    this.ctx.storage.transactionSync(() => this.store.dead(change.id, reason, now));
+    const newReason = this.ctx.storage.transactionSync(() => this.store.dead(change.id, reason, now));
+    if (newReason !== undefined)
+      this.alerts.note({ kind: "dead_letter", reason: newReason, orderNumber: change.orderNumber, changeId: change.id });
     this.logDead(change, reason, change.attempts);
   }
 

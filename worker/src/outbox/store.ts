@@ -128,8 +128,8 @@ export class OutboxStore {
     }
   }
 
-  /** Stores what `fate` decided for a change that was sent. */
-  settle(change: PendingChange, fate: Fate, now: number): void {
+  /** Stores what `fate` decided for a change that was sent; answers the reason of a dead change when no other dead change has it. */
+  settle(change: PendingChange, fate: Fate, now: number): string | undefined {
     switch (fate.to) {
       case "delivered":
         this.sql.exec(
@@ -142,10 +142,11 @@ export class OutboxStore {
         else this.forget(change.orderNumber);
         this.count("delivered", now);
         return;
-      case "dead":
-        this.dead(change.id, fate.reason, now);
+      case "dead": {
+        const first = this.dead(change.id, fate.reason, now);
         if (fate.doubtLedger) this.sql.exec("UPDATE ledger SET learned_from = NULL WHERE order_number = ?", change.orderNumber);
-        return;
+        return first;
+      }
       case "queued":
         this.sql.exec(
           `UPDATE changes SET state = 'queued', next_attempt_at = ?, error = ?, retries = ?, flips = ?, hypothesis = ?, cap = COALESCE(?, cap)
@@ -161,12 +162,23 @@ export class OutboxStore {
         if (fate.forgetBelief) this.sql.exec("DELETE FROM ledger WHERE order_number = ? AND learned_from IS NULL", change.orderNumber);
         this.count("retried", now);
     }
+    return undefined;
   }
 
-  dead(id: number, reason: string, now: number): void {
+  /** Parks a change as dead; answers its reason (as grouped) when no other dead change has it: a new reason. */
+  dead(id: number, reason: string, now: number): string | undefined {
     const error = maskPersonalData(reason);
-    this.sql.exec("UPDATE changes SET state = 'dead', error = ?, reason = ?, settled_at = ? WHERE id = ?", error, reasonOf(error), now, id);
+    const grouped = reasonOf(error);
+    const known = this.sql.exec("SELECT 1 FROM changes WHERE state = 'dead' AND reason = ? LIMIT 1", grouped).toArray().length > 0;
+    this.sql.exec("UPDATE changes SET state = 'dead', error = ?, reason = ?, settled_at = ? WHERE id = ?", error, grouped, now, id);
     this.count("dead", now);
+    return known ? undefined : grouped;
+  }
+
+  /** The oldest queued change's acceptance time, if any waits (the first by id: the `(state, id)` index finds it). */
+  oldestQueuedAt(): number | undefined {
+    return this.sql.exec<{ at: number }>("SELECT accepted_at AS at FROM changes WHERE state = 'queued' ORDER BY id LIMIT 1").toArray()[0]
+      ?.at;
   }
 
   /** One more `event` in this minute's count: called in the transaction of the state change it counts. */
