@@ -1,5 +1,5 @@
 // The operators' console in a real Chromium against the dev servers: an empty gateway, a busy one, a paused
-// site, a reason's dead letters replayed to delivered, a deal found by phone; a wrong key and an expired
+// site, a reason's dead letters replayed to delivered, a deal found by phone, the keys; a wrong key and an expired
 // session refused; on a laptop and a phone. Each view is checked for what a keyboard and a screen reader
 // need: every control named, the skip link first in the focus order, focus visible. Screenshots are kept
 // in test-results/browser/console/.
@@ -265,6 +265,13 @@ describe("the console in a real browser", () => {
     await page.getByRole("heading", { name: /^Сделка busy-7 · / }).waitFor();
     await checkAccessible(page);
     await shot(page, "find-deal-by-phone");
+
+    await page.getByRole("link", { name: "Ключи" }).click();
+    await page.getByRole("cell", { name: "dev-admin local development" }).waitFor();
+    await page.getByRole("cell", { name: "http://localhost:8080, http://127.0.0.1:8080" }).waitFor();
+    expect(await page.content()).not.toMatch(/[0-9a-f]{64}/);
+    await checkAccessible(page);
+    await shot(page, "keys");
     await context.close();
   });
 });

@@ -166,4 +166,16 @@ describe("the console's views", () => {
     }
     expect((await get(`/console/deals?lang=en&site=${SIMULATOR_SITE_ID}&q=79990000000`)).text).toContain("Nothing found.");
   });
+
+  it("lists every key with its scopes, site, origins and last accepted change, never a secret or a hash", async () => {
+    await gateway().orders.create.mutate({ orders: [{ orderNumber: "by-admin" }] });
+    const { get } = await operator();
+    const { text } = await get("/console/keys?lang=en");
+    expect(text).toMatch(/<td>test-admin<\/td><td>secret<\/td>\s*<td>admin<\/td><td>12345<\/td><td><\/td>\s*<td><time datetime="/);
+    expect(text).toMatch(/<td>test-reader<\/td><td>secret<\/td>\s*<td>orders:read<\/td><td>12345<\/td><td><\/td>\s*<td>none<\/td>/);
+    expect(text).toContain("<td>test-form</td><td>public</td>");
+    expect(text).toContain("https://shop.example");
+    expect(text).not.toMatch(/[0-9a-f]{64}/);
+    expect(text).not.toContain(TEST_API_KEY);
+  });
 });

@@ -74,6 +74,7 @@ export function page(context: PageContext, title: string, content: Content) {
       ? html`<nav aria-label="${t("title")}">
           <a href="/console">${t("overview")}</a>
           <a href="/console/deals">${t("findDeal")}</a>
+          <a href="/console/keys">${t("keys")}</a>
         </nav>`
       : html`<nav></nav>`
   }

@@ -7,10 +7,19 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { admitOperator, csrfMatches, knockOf, openSession, readSession, type Session } from "../access";
-import { deadLettersOf, deadReasonsOf, findDeals, overviewOf, replayChanges, replayReason, resumeDelivery } from "../services/deliveries";
+import {
+  deadLettersOf,
+  deadReasonsOf,
+  findDeals,
+  keyUseOf,
+  overviewOf,
+  replayChanges,
+  replayReason,
+  resumeDelivery,
+} from "../services/deliveries";
 import type { Settings } from "../settings";
 import type { PageContext } from "./layout";
-import { confirmView, dealsView, lettersView, messageView, overviewView, reasonsView, replayedView, signInView } from "./views";
+import { confirmView, dealsView, keysView, lettersView, messageView, overviewView, reasonsView, replayedView, signInView } from "./views";
 import { type ConsoleLanguage, LANGUAGES, wordsOf } from "./words";
 
 type ConsoleEnv = {
@@ -182,6 +191,22 @@ consoleDoor.get("/deals", async (c) => {
   const query = (c.req.query("q") ?? "").slice(0, 200);
   const found = query.trim() === "" ? undefined : await findDeals({ env: c.env, principal: { site } }, query);
   return c.html(dealsView(contextOf(c), sites, site, query, found));
+});
+
+consoleDoor.get("/keys", async (c) => {
+  const { keys } = c.var.settings;
+  const sites = [...new Set(keys.map((key) => key.site))];
+  const used = new Map(await Promise.all(sites.map(async (site) => [site, await keyUseOf({ env: c.env, principal: { site } })] as const)));
+  const rows = keys.map((key) => ({
+    id: key.id,
+    type: key.type,
+    name: key.name,
+    scopes: key.type === "secret" ? key.scopes : ["leads"],
+    site: key.site,
+    origins: key.type === "public" ? key.origins : [],
+    lastUsedAt: used.get(key.site)?.[key.id],
+  }));
+  return c.html(keysView(contextOf(c), rows));
 });
 
 /** Every site the gateway serves: each with a token in the settings. */

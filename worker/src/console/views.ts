@@ -199,3 +199,32 @@ function dealView({ t }: PageContext, order: OrderStatus) {
     </table></div>
   </section>`;
 }
+
+/** One key as the keys view shows it: what it may do and where, never its secret or hash. */
+export interface KeyRow {
+  id: string;
+  type: "secret" | "public";
+  name: string | undefined;
+  scopes: readonly string[];
+  site: string;
+  origins: readonly string[];
+  lastUsedAt: number | undefined;
+}
+
+/** Every key of `API_KEYS`, with when it last had a change accepted. */
+export function keysView(context: PageContext, keys: readonly KeyRow[]) {
+  const { t } = context;
+  return page(
+    context,
+    t("keys"),
+    html`<p>${t("keysHint")}</p>
+      <div class="scroll"><table>
+        <thead><tr><th scope="col">${t("keyId")}</th><th scope="col">${t("keyType")}</th><th scope="col">${t("scopes")}</th><th scope="col">${t("site")}</th><th scope="col">${t("origins")}</th><th scope="col">${t("lastUsed")}</th></tr></thead>
+        <tbody>${keys.map(
+          (key) => html`<tr><td>${key.id}${key.name ? html`<br><small>${key.name}</small>` : ""}</td><td>${key.type}</td>
+            <td>${key.scopes.join(", ")}</td><td>${key.site}</td><td>${key.origins.join(", ")}</td>
+            <td>${key.lastUsedAt === undefined ? t("never") : html`<time datetime="${new Date(key.lastUsedAt).toISOString()}">${new Date(key.lastUsedAt).toISOString().slice(0, 16).replace("T", " ")} UTC</time>`}</td></tr>`,
+        )}</tbody>
+      </table></div>`,
+  );
+}

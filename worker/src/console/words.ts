@@ -89,8 +89,12 @@ const WORDS = {
   keyType: { ru: "Тип", en: "Type" },
   scopes: { ru: "Права", en: "Scopes" },
   origins: { ru: "Источники", en: "Origins" },
-  lastUsed: { ru: "Последнее использование", en: "Last used" },
-  never: { ru: "не использовался", en: "never" },
+  lastUsed: { ru: "Последнее принятое изменение", en: "Last change accepted" },
+  never: { ru: "нет", en: "none" },
+  keysHint: {
+    ru: "Ключи из API_KEYS: ни секрет, ни его хеш здесь не показываются. Время — с точностью до минуты.",
+    en: "The keys of API_KEYS: neither a secret nor its hash is shown. Times are to the minute.",
+  },
   language: { ru: "English", en: "Русский" },
 } satisfies Record<string, Record<ConsoleLanguage, string>>;
 

@@ -43,6 +43,9 @@ export interface EnqueueRequest {
   waitMs?: number;
 }
 
+/** How often a key's last use is written, at most. */
+const KEY_USE_EVERY_MS = 60_000;
+
 /**
  * The durable outbox of one Calltouch site. `enqueue` stores every change of a call in one transaction
  * and answers receipts at once; the alarm (`flush.ts`) sends them upstream in batches, one change per
@@ -55,6 +58,8 @@ export class Outbox extends DurableObject<Env> {
   private readonly operators: OperatorRecords;
   private readonly flusher: Flusher;
   private readonly waiters = new Set<{ ids: number[]; resolve: () => void }>();
+  /** When this instance last wrote each key's use: at most once a minute per key, so a burst costs no extra writes. */
+  private readonly keyUseWritten = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -102,6 +107,10 @@ export class Outbox extends DurableObject<Env> {
       if (!resolution.ok) return resolution;
       if ("replay" in resolution.value) return { ok: true, value: { ids: resolution.value.replay, fresh: 0 } };
       const { plan } = resolution.value;
+      if (now - (this.keyUseWritten.get(request.caller) ?? 0) >= KEY_USE_EVERY_MS) {
+        this.store.setValue("keyUse", { ...this.store.getValue<Record<string, number>>("keyUse"), [request.caller]: now });
+        this.keyUseWritten.set(request.caller, now);
+      }
       const freshIds = this.store.insert(
         plan.fresh.map((index) => ({
           orderNumber: request.orders[index]!.orderNumber,
@@ -188,6 +197,11 @@ export class Outbox extends DurableObject<Env> {
   /** The deals whose changes carry `phone` (E.164 digits), most recent first, as `status` tells them. */
   dealsWithPhone(phone: string, limit: number): OrderStatus[] {
     return this.records.status(this.operators.dealsWithPhone(phone, limit));
+  }
+
+  /** When each key last had a change accepted here (to the minute), by key id. */
+  keyUse(): Record<string, number> {
+    return this.store.getValue<Record<string, number>>("keyUse") ?? {};
   }
 
   /** Lifts a pause now, for an operator who fixed the configuration on Calltouch's side. */

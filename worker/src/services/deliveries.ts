@@ -157,3 +157,13 @@ function sinceMidnight(now: number, timeZone: string): number {
   const part = (type: string) => Number(parts.find((one) => one.type === type)?.value ?? 0);
   return ((part("hour") * 60 + part("minute")) * 60 + part("second")) * 1000 + (now % 1000);
 }
+
+/**
+ * When each key last had a change accepted on the caller's site (to the minute), by key id: what the
+ * console's keys view shows as last used.
+ *
+ * @example const used = await keyUseOf(caller); used["crm"] // 1796000000000
+ */
+export function keyUseOf(caller: DeliveriesCaller): Promise<Record<string, number>> {
+  return outboxOf(caller.env, caller.principal.site).keyUse();
+}
