@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServers, startDevServers } from "../e2e/dev-servers";
+import { createOrders, type DevServers, startDevServers } from "../e2e/dev-servers";
 import { launchChromium, outputDir } from "./chromium";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -52,14 +52,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function send(key: string, orders: object[]): Promise<void> {
-  const response = await fetch(`${servers.gatewayUrl}/v1/orders`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ orders }),
-  });
-  expect(response.status).toBe(201);
-}
+const send = (key: string, orders: object[]) => createOrders(servers.gatewayUrl, key, orders);
 
 async function simulatorConfig(config: object): Promise<void> {
   const response = await fetch(`${servers.simulatorUrl}/__simulator/config`, { method: "PUT", body: JSON.stringify(config) });

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServers, freePort, startDevServers } from "./dev-servers";
+import { createOrders, type DevServers, freePort, startDevServers } from "./dev-servers";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const example = readFileSync(join(root, ".dev.vars.example"), "utf8");
@@ -53,14 +53,7 @@ afterAll(async () => {
   receiver?.close();
 });
 
-async function send(key: string, orders: object[]): Promise<void> {
-  const response = await fetch(`${servers.gatewayUrl}/v1/orders`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ orders }),
-  });
-  expect(response.status).toBe(201);
-}
+const send = (key: string, orders: object[]) => createOrders(servers.gatewayUrl, key, orders);
 
 describe("alerts", () => {
   it("tells the webhook of a pause, a new reason of dead letters and an old queue, each once", async () => {

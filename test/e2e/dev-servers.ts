@@ -174,3 +174,17 @@ export async function stopGroup(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * Creates deals through `POST /v1/orders` with a key, and fails unless the gateway stored them (201).
+ *
+ * @example await createOrders(servers.gatewayUrl, "dev-key", [{ orderNumber: "42" }]);
+ */
+export async function createOrders(gatewayUrl: string, key: string, orders: readonly object[]): Promise<void> {
+  const response = await fetch(`${gatewayUrl}/v1/orders`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ orders }),
+  });
+  if (response.status !== 201) throw new Error(`POST /v1/orders answered ${response.status}: ${await response.text()}`);
+}
