@@ -291,7 +291,18 @@ describe("the OpenAPI document", () => {
         sent.push(operation.operationId);
       }
     }
-    expect(sent).toEqual(["createOrders", "validateOrders", "updateOrder", "orderStatus", "deleteOrder"]);
+    expect(sent).toEqual([
+      "createOrders",
+      "validateOrders",
+      "updateOrder",
+      "orderStatus",
+      "deleteOrder",
+      "deliveryStats",
+      "listDeliveries",
+      "deadReasons",
+      "replayDeliveries",
+      "resumeDelivery",
+    ]);
   });
 });
 

@@ -176,7 +176,8 @@ export class OutboxRecords {
            JOIN changes c ON c.id = j.value WHERE c.order_number = ?)`,
         orderNumber,
       ).rowsWritten;
-      const changes = this.sql.exec("DELETE FROM changes WHERE order_number = ?", orderNumber).rowsWritten;
+      // Counted by RETURNING: rowsWritten would count the phone index's rows that its trigger deletes too.
+      const changes = this.sql.exec("DELETE FROM changes WHERE order_number = ? RETURNING id", orderNumber).toArray().length;
       return { orderNumber, changes, idempotencyKeys };
     });
     return { ok: true, value: purged };

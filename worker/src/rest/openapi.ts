@@ -296,7 +296,7 @@ export function buildOpenApiDocument(limits: DocumentedLimits) {
           summary: "The site's changes in one state (deliveries.list)",
           description: "Oldest first; page with `after`, the `next` of the previous page. Needs the orders:read scope.",
           parameters: [
-            { name: "state", in: "query", required: true, schema: { type: "string", enum: [...CHANGE_STATES] } },
+            { name: "state", in: "query", required: false, schema: { type: "string", enum: [...CHANGE_STATES], default: "dead" } },
             { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
             { name: "after", in: "query", required: false, schema: { type: "integer", minimum: 0, default: 0 } },
           ],
