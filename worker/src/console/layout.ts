@@ -35,7 +35,7 @@ h1{font-size:1.4rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin:1.2rem 0 .6r
 .notice{background:#e8f0fe;border-left:4px solid #0b57d0;padding:8px 10px}
 .error{background:#fdecea;border-left:4px solid #b3261e;padding:8px 10px}
 table{border-collapse:collapse;width:100%;background:#fff}
-th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e3e3;vertical-align:top}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e3e3;vertical-align:top}th{overflow-wrap:normal}
 .scroll{overflow-x:auto}
 pre{white-space:pre-wrap;word-break:break-word;background:#f3f3f3;padding:8px;margin:4px 0;font-size:.85rem;max-width:60ch}
 button,input[type=text],input[type=password],input[type=search],select{font:inherit;padding:8px 10px;border:1px solid #888;border-radius:6px}
