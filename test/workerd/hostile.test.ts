@@ -1,6 +1,6 @@
 // What every door does with input nobody here wrote: bodies in other charsets, other media types, sizes
 // at and past each limit, JSON that means two things. One table of doors (tRPC, REST, the Calltouch
-// drop-in, website forms, leads.submit), one rule for all: no 5xx, nothing of a refused request stored
+// drop-in, website forms, leads.submit; the console's forms below), one rule for all: no 5xx, nothing of a refused request stored
 // or sent to Calltouch, every refusal says why in the door's own shape, and text that was accepted
 // reaches Calltouch as the letters that were sent. Keys, origins and scopes are access.test.ts's;
 // nesting far beyond any stack is in access.test.ts, forms.test.ts and leads.test.ts.
@@ -430,5 +430,55 @@ describe("URLs and queries", () => {
     });
     expect((await refusalOf(await query('{"orderNumbers":["\\udfff"]}'))).says).toMatch(/orderNumbers\[0\]: holds an unpaired/);
     expect((await query('{"orderNumbers":["Запись"]}')).status).toBe(200);
+  });
+});
+
+describe("the console's forms", () => {
+  const SAME_ORIGIN = { origin: BASE, "sec-fetch-site": "same-origin" };
+  const signIn = (body: BodyInit, contentType: string) =>
+    callGateway(`${BASE}/console/sign-in`, { method: "POST", headers: { ...SAME_ORIGIN, "content-type": contentType }, body });
+
+  it("refuses another media type, a body past the limit and bytes that are no text, as a page, and signs nobody in", async () => {
+    const key = `key=${encodeURIComponent(keys.TEST_API_KEY)}`;
+    const answers = [
+      [await signIn(key, "text/plain"), 415],
+      [await signIn(`${key}&pad=${"x".repeat(MAX_BODY_BYTES)}`, "application/x-www-form-urlencoded"), 413],
+      [
+        await signIn(bytes([...new TextEncoder().encode(`${key}&name=`), 0xff, 0xfe]), "application/x-www-form-urlencoded; charset=utf-8"),
+        400,
+      ],
+    ] as const;
+    for (const [response, status] of answers) {
+      expect(response.status).toBe(status);
+      expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(response.headers.get("set-cookie")).toBeNull();
+    }
+    // The same key, as a form the edge reads, signs in: the refusals above were for the body alone.
+    expect((await signIn(key, "application/x-www-form-urlencoded")).status).toBe(303);
+  });
+
+  it("answers a signed-in operator's hostile replay below 500, and replays nothing it did not name", async () => {
+    const signedIn = await signIn(`key=${encodeURIComponent(keys.TEST_API_KEY)}`, "application/x-www-form-urlencoded");
+    const cookie = signedIn.headers.get("set-cookie")!.split(";")[0]!;
+    const page = await (await callGateway(`${BASE}/console`, { headers: { cookie } })).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const replay = (body: string, contentType = "application/x-www-form-urlencoded") =>
+      callGateway(`${BASE}/console/sites/${keys.SIMULATOR_SITE_ID}/replay`, {
+        method: "POST",
+        headers: { ...SAME_ORIGIN, cookie, "content-type": contentType },
+        body,
+      });
+    for (const body of [
+      `csrf=${csrf}&id=1e309&id=-1&id=${"9".repeat(400)}&id=%00`,
+      `csrf=${csrf}&reason=${"%E2%80%A6".repeat(2000)}`,
+      `csrf=${csrf}&csrf=forged`,
+    ]) {
+      const response = await replay(body);
+      expect(response.status).toBeLessThan(500);
+    }
+    // JSON that means two things is refused by the edge; a JSON body carries no form token.
+    expect((await replay(`{"csrf":"${csrf}","csrf":"x"}`, "application/json")).status).toBe(400);
+    expect((await replay(`{"csrf":"${csrf}"}`, "application/json")).status).toBe(403);
+    expect(await simulator.requests()).toEqual([]);
   });
 });

@@ -75,21 +75,22 @@ app.use("*", async (c, next) => {
 /** The doors web pages call with public keys: they speak Russian to visitors, whatever they ask for. */
 const visitorsDoor = (path: string) => path.startsWith("/forms/") || path === "/trpc/leads.submit";
 
-// Every door reads its body by one policy (access/body): JSON, and form data on the form endpoint only.
+// Every door reads its body by one policy (access/body): JSON, and form data on the form endpoint and the console only.
 // A lead is a visitor's form: its doors read far less than a CRM's call of a thousand deals. API callers
 // read English unless they ask for Russian (Accept-Language).
 const readDoorBody = readBody<AppEnv>((c) => {
   const settings = c.get("settings");
   const visitor = visitorsDoor(c.req.path);
   return {
-    accepts: c.req.path.startsWith("/forms/") ? ["json", "form"] : ["json"],
+    // The console's pages post forms, as website forms do.
+    accepts: c.req.path.startsWith("/forms/") || c.req.path.startsWith("/console/") ? ["json", "form"] : ["json"],
     maxBytes: visitor ? Math.min(settings.leadMaxBodyBytes, settings.maxBodyBytes) : settings.maxBodyBytes,
     language: visitor ? "ru" : knockOf(c, undefined).language,
     // A tRPC query carries its input in the URL.
     ...(c.req.path.startsWith("/trpc/") ? { queryInput: "input" } : {}),
   };
 });
-for (const door of ["/trpc/*", "/v1/*", "/forms/*", "/lead-service/v1/api/client-order/*"]) app.use(door, readDoorBody);
+for (const door of ["/trpc/*", "/v1/*", "/forms/*", "/lead-service/v1/api/client-order/*", "/console/*"]) app.use(door, readDoorBody);
 app.use(
   "/trpc/leads.submit",
   leadCors((c) => bearerOf(c.req.header("authorization"))),

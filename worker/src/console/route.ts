@@ -6,7 +6,7 @@
  */
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { admitOperator, csrfMatches, knockOf, openSession, readSession, type Session } from "../access";
+import { admitOperator, type Body, type BodyVariables, csrfMatches, knockOf, openSession, readSession, type Session } from "../access";
 import {
   deadLettersOf,
   deadReasonsOf,
@@ -24,7 +24,7 @@ import { type ConsoleLanguage, LANGUAGES, wordsOf } from "./words";
 
 type ConsoleEnv = {
   Bindings: Env;
-  Variables: { settings: Settings; requestId: string; sessionKey: string; language: ConsoleLanguage; session: Session };
+  Variables: { settings: Settings; requestId: string; sessionKey: string; language: ConsoleLanguage; session: Session } & BodyVariables;
 };
 type ConsoleContext = Context<ConsoleEnv>;
 
@@ -76,13 +76,15 @@ consoleDoor.use(async (c, next) => {
   if ((fetchSite !== undefined && fetchSite !== "same-origin") || (origin !== undefined && origin !== new URL(c.req.url).origin)) {
     return c.html(messageView(contextOf(c), wordsOf(c.var.language)("title"), wordsOf(c.var.language)("forbidden")), 403);
   }
+  // The body as the edge read it (access/body): a refusal (type, charset, size) is said here, as a page.
+  if (!c.var.body.ok)
+    return c.html(messageView(contextOf(c), wordsOf(c.var.language)("title"), c.var.body.error.message), c.var.body.error.status);
   await next();
 });
 
 consoleDoor.post("/sign-in", async (c) => {
   const t = wordsOf(c.var.language);
-  const form = await c.req.parseBody();
-  const key = typeof form.key === "string" ? form.key.trim() : "";
+  const key = (fieldsOf(c).find(([name]) => name === "key")?.[1] ?? "").trim();
   const admitted = await admitOperator(knockOf(c, key || undefined, c.var.language), c.env, c.var.settings.keys);
   if (!admitted.ok) {
     if (admitted.error.retryAfter !== undefined) c.header("Retry-After", String(admitted.error.retryAfter));
@@ -111,8 +113,8 @@ const signedIn: MiddlewareHandler<ConsoleEnv> = async (c, next) => {
     return c.html(signInView(contextOf(c), session.error === "expired" ? t("expired") : undefined), 401);
   }
   if (c.req.method === "POST") {
-    const form = await c.req.parseBody({ all: true });
-    if (!csrfMatches(session.value, form.csrf)) return c.html(messageView(contextOf(c), t("title"), t("forbidden")), 403);
+    const csrf = fieldsOf(c).find(([name]) => name === "csrf")?.[1];
+    if (!csrfMatches(session.value, csrf)) return c.html(messageView(contextOf(c), t("title"), t("forbidden")), 403);
   }
   c.set("session", session.value);
   await next();
@@ -177,11 +179,11 @@ consoleDoor.get("/sites/:site/replay", async (c) => {
 consoleDoor.post("/sites/:site/replay", async (c) => {
   const site = siteOf(c);
   if (site === undefined) return c.notFound();
-  const form = await c.req.parseBody({ all: true });
+  const fields = fieldsOf(c);
   const caller = { env: c.env, principal: { site } };
-  const ids = changeIdsOf([form.id ?? []].flat());
-  const result =
-    typeof form.reason === "string" ? await replayReason(caller, form.reason) : await replayChanges(caller, { changeIds: ids });
+  const reason = fields.find(([name]) => name === "reason")?.[1];
+  const ids = changeIdsOf(fields.filter(([name]) => name === "id").map(([, value]) => value));
+  const result = reason !== undefined ? await replayReason(caller, reason) : await replayChanges(caller, { changeIds: ids });
   return c.html(replayedView(contextOf(c), site, result));
 });
 
@@ -208,6 +210,12 @@ consoleDoor.get("/keys", async (c) => {
   }));
   return c.html(keysView(contextOf(c), rows));
 });
+
+/** A console form's fields, in order (a selection repeats `id`); none when the body was no form. */
+function fieldsOf(c: ConsoleContext): Extract<Body, { type: "form" }>["fields"] {
+  const body = c.var.body;
+  return body.ok && body.value.type === "form" ? body.value.fields : [];
+}
 
 /** Every site the gateway serves: each with a token in the settings. */
 function sitesOf(c: ConsoleContext): string[] {

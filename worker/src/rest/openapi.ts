@@ -286,7 +286,7 @@ export function buildOpenApiDocument(limits: DocumentedLimits) {
           summary: "The site's delivery in numbers (deliveries.stats)",
           description:
             "Counts by state, the oldest queued change's age, a pause with its reason, the changes delivered today, and per minute over the last 24 hours how many were delivered, died or went back to wait. Needs the orders:read scope.",
-          responses: { "200": { description: "The key's site", content: json(ref("SiteOverview")) }, ...refusals },
+          responses: { "200": answer("The key's site", json(ref("SiteOverview"))), ...anyCall },
         },
       },
       "/v1/deliveries": {
@@ -300,7 +300,7 @@ export function buildOpenApiDocument(limits: DocumentedLimits) {
             { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 } },
             { name: "after", in: "query", required: false, schema: { type: "integer", minimum: 0, default: 0 } },
           ],
-          responses: { "200": { description: "A page of changes", content: json(ref("ChangePage")) }, ...refusals },
+          responses: { "200": answer("A page of changes", json(ref("ChangePage"))), ...anyCall, "400": withBody["400"] },
         },
       },
       "/v1/deliveries/dead-reasons": {
@@ -310,7 +310,7 @@ export function buildOpenApiDocument(limits: DocumentedLimits) {
           summary: "Dead letters grouped by reason",
           description:
             "Calltouch's refusals (or the last failures) with quoted values and numbers masked, so that one refusal of many deals is one group, the largest first. Needs the orders:read scope.",
-          responses: { "200": { description: "The groups", content: json(ref("DeadReasons")) }, ...refusals },
+          responses: { "200": answer("The groups", json(ref("DeadReasons"))), ...anyCall },
         },
       },
       "/v1/deliveries:replay": {
@@ -321,7 +321,7 @@ export function buildOpenApiDocument(limits: DocumentedLimits) {
           description:
             "By `changeIds`, `orderNumbers`, or every dead letter of a `reason`; each with a fresh retry budget, decided again from facts. A change is refused when a later change of its deal was delivered. Needs the admin scope.",
           requestBody: { required: true, content: json(ref("DeliveriesReplay"), { changeIds: [17, 18] }) },
-          responses: { "200": { description: "What was queued again, and what was refused", content: json(ref("Replayed")) }, ...refusals },
+          responses: { "200": answer("What was queued again, and what was refused", json(ref("Replayed"))), ...withBody },
         },
       },
       "/v1/deliveries:resume": {
@@ -330,7 +330,7 @@ export function buildOpenApiDocument(limits: DocumentedLimits) {
           tags: ["deliveries"],
           summary: "Lift a pause (deliveries.resume)",
           description: "Once the credentials are fixed on Calltouch's side. Needs the admin scope.",
-          responses: { "200": { description: "Whether a pause was lifted", content: json(ref("Resumed")) }, ...refusals },
+          responses: { "200": answer("Whether a pause was lifted", json(ref("Resumed"))), ...anyCall },
         },
       },
     },

@@ -20,6 +20,7 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod";
 import { type BodyVariables, bearerOf, gate, knockOf, type Scope, type SecretPrincipal } from "../access";
+import { deadReasonsOf, listChanges, overviewOf, replayChanges, replayReason, resumeDelivery } from "../services/deliveries";
 import {
   accept,
   acceptDeletes,
@@ -30,7 +31,6 @@ import {
   statusOf,
   tooManyOrders,
 } from "../services/orders";
-import { deadReasonsOf, listChanges, overviewOf, replayChanges, replayReason, resumeDelivery } from "../services/deliveries";
 import type { Settings } from "../settings";
 
 type RestEnv = { Bindings: Env; Variables: { settings: Settings; requestId: string; principal: SecretPrincipal } & BodyVariables };
