@@ -1,9 +1,9 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { Hono } from "hono";
 import { type BodyVariables, bearerOf, gate, knockOf, leadCors, readBody } from "./access";
 import { consoleDoor } from "./console/route";
 import { dropIn } from "./dropin/route";
 import { forms } from "./forms/route";
+import { Hono } from "./hono";
 import { log } from "./log";
 import { docs } from "./rest/docs";
 import type { DocumentedLimits } from "./rest/openapi";

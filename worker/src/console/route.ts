@@ -4,9 +4,10 @@
  * request must come from a console page: same origin (`Origin`, `Sec-Fetch-Site`) and the session's CSRF
  * token. The pages reach the outboxes only through the deliveries service, and run no script.
  */
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { admitOperator, type Body, type BodyVariables, csrfMatches, knockOf, openSession, readSession, type Session } from "../access";
+import { Hono } from "../hono";
 import {
   deadLettersOf,
   deadReasonsOf,

@@ -9,8 +9,9 @@ import {
   type Receipt,
   toFieldErrors,
 } from "@calltouch-gateway/contract";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { type BodyVariables, bearerOf, gate, knockOf, type Refusal } from "../access";
+import { Hono } from "../hono";
 import { accept, tooManyOrders } from "../services/orders";
 import type { Settings } from "../settings";
 import { calltouchField, fromCalltouch } from "./wire-input";

@@ -7,9 +7,10 @@ import {
   leadInput,
   toFieldErrors,
 } from "@calltouch-gateway/contract";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { type Body, type BodyVariables, gate, knockOf, leadCors, orderOfLead, type Refusal, refusal, verifyHuman } from "../access";
+import { Hono } from "../hono";
 import { log } from "../log";
 import { acceptLead } from "../services/orders";
 import type { Settings } from "../settings";

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono } from "../hono";
 import { type DocumentedLimits, openApiDocumentFor } from "./openapi";
 
 // Scalar renders the reference in the reader's browser from a static asset of this Worker (written by

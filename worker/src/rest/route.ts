@@ -16,10 +16,11 @@ import {
   say,
   toFieldErrors,
 } from "@calltouch-gateway/contract";
-import { type Context, Hono, type MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod";
 import { type BodyVariables, bearerOf, gate, knockOf, type Scope, type SecretPrincipal } from "../access";
+import { Hono } from "../hono";
 import { deadReasonsOf, listChanges, overviewOf, replayChanges, replayReason, resumeDelivery } from "../services/deliveries";
 import {
   accept,
