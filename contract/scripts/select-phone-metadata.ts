@@ -1,4 +1,4 @@
-import type { MetadataJson } from "libphonenumber-js/core";
+import type { MetadataJson } from "libphonenumber-js/core/es6";
 
 /**
  * The countries whose phone numbers the gateway validates, by ISO 3166 code: Russia, the CIS (with
