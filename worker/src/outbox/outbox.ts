@@ -18,6 +18,7 @@ import type {
 import { log } from "../log";
 import type { Result } from "../result";
 import { readSettings, type Settings } from "../settings";
+import { CommitGroup } from "./commit-group";
 import { sha256Hex } from "./digest";
 import { Flusher, type Pause } from "./flush";
 import { changeIdsOf, type IdempotencyConflict, resolveIdempotency } from "./idempotency";
@@ -46,17 +47,21 @@ export interface EnqueueRequest {
 /** How often a key's last use is written, at most. */
 const KEY_USE_EVERY_MS = 60_000;
 
+const keyOf = (order: EnqueueRequest["orders"][number]) => ("idempotencyKey" in order ? order.idempotencyKey : undefined);
+
 /**
  * The durable outbox of one Calltouch site. `enqueue` stores every change of a call in one transaction
- * and answers receipts at once; the alarm (`flush.ts`) sends them upstream in batches, one change per
- * deal at a time, within the egress's rate budget, retrying what may succeed later and parking the rest
- * as dead with Calltouch's reason. Storage: `migrations.ts` and this folder's README.
+ * (shared with the calls that arrive with it, one commit for all: `commit-group.ts`) and answers receipts
+ * at once; the alarm (`flush.ts`) sends them upstream in batches, one change per deal at a time, within the
+ * egress's rate budget, retrying what may succeed later and parking the rest as dead with Calltouch's
+ * reason. Storage: `migrations.ts` and this folder's README.
  */
 export class Outbox extends DurableObject<Env> {
   private readonly store: OutboxStore;
   private readonly records: OutboxRecords;
   private readonly operators: OperatorRecords;
   private readonly flusher: Flusher;
+  private readonly commits: CommitGroup;
   private readonly waiters = new Set<{ ids: number[]; resolve: () => void }>();
   /** When this instance last wrote each key's use: at most once a minute per key, so a burst costs no extra writes. */
   private readonly keyUseWritten = new Map<string, number>();
@@ -68,6 +73,7 @@ export class Outbox extends DurableObject<Env> {
     this.store = new OutboxStore(ctx.storage.sql);
     this.records = new OutboxRecords(ctx.storage.sql);
     this.operators = new OperatorRecords(ctx.storage.sql);
+    this.commits = new CommitGroup(ctx.storage);
     this.flusher = new Flusher(ctx, env, this.store, this.records, () => this.wakeWaiters());
     const recovered = this.store.recoverInFlight(Date.now());
     if (recovered > 0) log("warn", "outbox restarted mid-flush; changes in flight go again", { recovered });
@@ -82,54 +88,18 @@ export class Outbox extends DurableObject<Env> {
   async enqueue(request: EnqueueRequest): Promise<Result<Receipt[], IdempotencyConflict>> {
     const { delivery } = this.settings();
     const inputs = request.orders.map((order) => JSON.stringify(order));
-    const scope = `${request.caller}:${request.kind}`;
-    const keyOf = (order: EnqueueRequest["orders"][number]) => ("idempotencyKey" in order ? order.idempotencyKey : undefined);
-    const callFingerprint = request.idempotencyKey && (await sha256Hex(`${request.kind}\n${inputs.join("\n")}`));
-    const orderFingerprints = await Promise.all(
-      request.orders.map((order, index) => (keyOf(order) ? sha256Hex(inputs[index]!) : undefined)),
-    );
+    const fingerprints = Promise.all([
+      request.idempotencyKey ? sha256Hex(`${request.kind}\n${inputs.join("\n")}`) : undefined,
+      Promise.all(request.orders.map((order, index) => (keyOf(order) ? sha256Hex(inputs[index]!) : undefined))),
+    ] as const);
 
-    const accepted = this.ctx.storage.transactionSync((): Result<{ ids: number[]; fresh: number }, IdempotencyConflict> => {
-      const now = Date.now();
-      if (this.store.getValue<string>("siteId") === undefined) this.store.setValue("siteId", request.site);
-      const callKey = request.idempotencyKey;
-      const resolution = resolveIdempotency(
-        callKey
-          ? { key: callKey, fingerprint: callFingerprint!, earlier: this.store.idempotencyEntry(scope, `call:${callKey}`) }
-          : undefined,
-        request.orders.map((order, index) => {
-          const key = keyOf(order);
-          return key
-            ? { key, fingerprint: orderFingerprints[index]!, earlier: this.store.idempotencyEntry(scope, `order:${key}`) }
-            : undefined;
-        }),
-      );
-      if (!resolution.ok) return resolution;
-      if ("replay" in resolution.value) return { ok: true, value: { ids: resolution.value.replay, fresh: 0 } };
-      const { plan } = resolution.value;
-      if (now - (this.keyUseWritten.get(request.caller) ?? 0) >= KEY_USE_EVERY_MS) {
-        this.store.setValue("keyUse", { ...this.store.getValue<Record<string, number>>("keyUse"), [request.caller]: now });
-        this.keyUseWritten.set(request.caller, now);
-      }
-      const freshIds = this.store.insert(
-        plan.fresh.map((index) => ({
-          orderNumber: request.orders[index]!.orderNumber,
-          kind: request.kind,
-          origin: request.origin,
-          input: inputs[index]!,
-        })),
-        request.requestId,
-        now,
-      );
-      const ids = changeIdsOf(plan, freshIds);
-      for (const { key, fingerprint, index } of plan.newKeys)
-        this.store.rememberIdempotency(scope, `order:${key}`, fingerprint, [ids[index]!], now);
-      if (callKey) this.store.rememberIdempotency(scope, `call:${callKey}`, callFingerprint!, ids, now);
-      return { ok: true, value: { ids, fresh: freshIds.length } };
-    });
+    // Calls that reach the object together share one commit (`commit-group.ts`), each in its own savepoint.
+    const { value: accepted, group } = await this.commits.run(fingerprints, (prints) => this.accept(request, inputs, prints));
     if (!accepted.ok) return accepted;
 
-    const { ids, fresh } = accepted.value;
+    const { ids, fresh, keyUseAt } = accepted.value;
+    // Only a committed write counts: a call whose savepoint rolled back leaves the next one to write the use.
+    if (keyUseAt !== undefined) this.keyUseWritten.set(request.caller, keyUseAt);
     log("info", "accepted", {
       requestId: request.requestId,
       caller: request.caller,
@@ -137,10 +107,57 @@ export class Outbox extends DurableObject<Env> {
       origin: request.origin,
       changes: ids.length,
       stored: fresh,
+      group,
     });
     if (fresh > 0) await this.kick();
     if (request.waitMs) await this.waitFor(ids, Math.min(request.waitMs, delivery.maxWaitMs));
     return { ok: true, value: this.records.receipts(ids) };
+  }
+
+  /**
+   * Stores a call's changes and idempotency keys, or answers the earlier changes its keys name, or the
+   * conflict of a key used with another body; synchronous, in the call's savepoint of a commit group.
+   * Answers when it wrote the caller's key use, if it did.
+   */
+  private accept(
+    request: EnqueueRequest,
+    inputs: readonly string[],
+    [callFingerprint, orderFingerprints]: readonly [string | undefined, (string | undefined)[]],
+  ): Result<{ ids: number[]; fresh: number; keyUseAt?: number }, IdempotencyConflict> {
+    const scope = `${request.caller}:${request.kind}`;
+    const now = Date.now();
+    if (this.store.getValue<string>("siteId") === undefined) this.store.setValue("siteId", request.site);
+    const callKey = request.idempotencyKey;
+    const resolution = resolveIdempotency(
+      callKey ? { key: callKey, fingerprint: callFingerprint!, earlier: this.store.idempotencyEntry(scope, `call:${callKey}`) } : undefined,
+      request.orders.map((order, index) => {
+        const key = keyOf(order);
+        return key
+          ? { key, fingerprint: orderFingerprints[index]!, earlier: this.store.idempotencyEntry(scope, `order:${key}`) }
+          : undefined;
+      }),
+    );
+    if (!resolution.ok) return resolution;
+    if ("replay" in resolution.value) return { ok: true, value: { ids: resolution.value.replay, fresh: 0 } };
+    const { plan } = resolution.value;
+    const keyUseAt = now - (this.keyUseWritten.get(request.caller) ?? 0) >= KEY_USE_EVERY_MS ? now : undefined;
+    if (keyUseAt !== undefined)
+      this.store.setValue("keyUse", { ...this.store.getValue<Record<string, number>>("keyUse"), [request.caller]: keyUseAt });
+    const freshIds = this.store.insert(
+      plan.fresh.map((index) => ({
+        orderNumber: request.orders[index]!.orderNumber,
+        kind: request.kind,
+        origin: request.origin,
+        input: inputs[index]!,
+      })),
+      request.requestId,
+      now,
+    );
+    const ids = changeIdsOf(plan, freshIds);
+    for (const { key, fingerprint, index } of plan.newKeys)
+      this.store.rememberIdempotency(scope, `order:${key}`, fingerprint, [ids[index]!], now);
+    if (callKey) this.store.rememberIdempotency(scope, `call:${callKey}`, callFingerprint!, ids, now);
+    return { ok: true, value: { ids, fresh: freshIds.length, ...(keyUseAt === undefined ? {} : { keyUseAt }) } };
   }
 
   status(orderNumbers: string[]): OrderStatus[] {
