@@ -1,6 +1,6 @@
 import type { ChangeKind } from "@calltouch-gateway/contract";
 import { describe, expect, it } from "vitest";
-import { type Candidate, chooseBatch, lingerFor } from "./batch";
+import { type Candidate, chooseBatch, lingerFor, pauseFor } from "./batch";
 
 const LINGER = { ms: 200, maxMs: 5000 };
 let nextId = 1;
@@ -83,5 +83,44 @@ describe("lingerFor", () => {
 
     expect(lingerFor([retried], 100, LINGER, 60_100)).toBe(100);
     expect(lingerFor(many(100, "create"), 100, LINGER, 0)).toBe(0);
+  });
+
+  it("waits out the round trip of callers answered together, while their pace fills the batch in time", () => {
+    // Three groups of 50 calls, 600 ms apart: the batch holds the last 50 changes and the next group is due at 1800.
+    const waves = [0, 600, 1200].flatMap((at) => Array<number>(50).fill(at));
+    const batch = many(50, "create", { acceptedAt: 1200, dueAt: 1200 });
+
+    expect(lingerFor(batch, 100, LINGER, 1250, waves)).toBe(1150);
+    // Without what came before, the same batch goes after linger.ms, before the next group could join.
+    expect(lingerFor(batch, 100, LINGER, 1250)).toBe(150);
+    // Never past linger.maxMs after its first change.
+    expect(lingerFor([change("create", { acceptedAt: -3000, dueAt: -3000 }), ...batch], 100, LINGER, 1250, waves)).toBe(750);
+  });
+});
+
+describe("pauseFor", () => {
+  const LINGER_MS = LINGER.ms;
+
+  it("is twice the longest pause between recent groups when their pace fills the room before the deadline", () => {
+    const groups = [...Array<number>(50).fill(0), ...Array<number>(50).fill(600)];
+
+    expect(pauseFor(groups, 50, LINGER, 600, 5000)).toBe(1200);
+    // The pace (100 in 600 ms) cannot bring 900 more in 400 ms.
+    expect(pauseFor(groups, 900, LINGER, 600, 1000)).toBe(LINGER_MS);
+  });
+
+  it("is linger.ms for a trickle, a single instant, nothing at all, or arrivals older than linger.maxMs", () => {
+    const trickle = [0, 1000, 2000, 3000];
+
+    expect(pauseFor(trickle, 99, LINGER, 3000, 5000)).toBe(LINGER_MS);
+    expect(pauseFor(Array<number>(80).fill(100), 20, LINGER, 150, 5000)).toBe(LINGER_MS);
+    expect(pauseFor([], 100, LINGER, 0, 5000)).toBe(LINGER_MS);
+    expect(pauseFor([...Array<number>(50).fill(0), ...Array<number>(50).fill(600)], 50, LINGER, 5700, 9000)).toBe(LINGER_MS);
+  });
+
+  it("never answers less than linger.ms, however close the groups", () => {
+    const close = [...Array<number>(50).fill(0), ...Array<number>(50).fill(30)];
+
+    expect(pauseFor(close, 50, LINGER, 40, 5000)).toBe(LINGER_MS);
   });
 });

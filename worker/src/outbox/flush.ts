@@ -153,8 +153,9 @@ export class Flusher {
       return false;
     });
     const [turn, other] = this.leadsTurn ? [leads.map(route), deals] : [deals, leads.map(route)];
-    const linger = lingering ? { ms: settings.delivery.lingerMs, maxMs: settings.delivery.lingerMaxMs } : { ms: 0, maxMs: 0 };
-    return chooseBatch(turn, other, batchSize, linger, now);
+    if (!lingering) return chooseBatch(turn, other, batchSize, { ms: 0, maxMs: 0 }, now);
+    const linger = { ms: settings.delivery.lingerMs, maxMs: settings.delivery.lingerMaxMs };
+    return chooseBatch(turn, other, batchSize, linger, now, this.store.arrivals(batchSize));
   }
 
   private async acquire(siteId: string, answered: Answered | undefined): Promise<Grant> {

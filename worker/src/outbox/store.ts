@@ -175,6 +175,14 @@ export class OutboxStore {
     return known ? undefined : grouped;
   }
 
+  /** When the latest `limit` changes were accepted, whatever became of them: the pace a batch lingers for (`batch.ts`). */
+  arrivals(limit: number): number[] {
+    return this.sql
+      .exec<{ at: number }>("SELECT accepted_at AS at FROM changes ORDER BY id DESC LIMIT ?", limit)
+      .toArray()
+      .map(({ at }) => at);
+  }
+
   /** The oldest queued change's acceptance time, if any waits (the first by id: the `(state, id)` index finds it). */
   oldestQueuedAt(): number | undefined {
     return this.sql.exec<{ at: number }>("SELECT accepted_at AS at FROM changes WHERE state = 'queued' ORDER BY id LIMIT 1").toArray()[0]
