@@ -33,7 +33,10 @@ export const SETTING_DOCS: Record<string, { kind: "var" | "secret"; meaning: str
   CALLTOUCH_BATCH_SIZE: { kind: "var", meaning: "orders per upstream request (1–100)" },
   CALLTOUCH_RPS: { kind: "var", meaning: "upstream requests per second, all sites together" },
   CALLTOUCH_TIMEOUT_MS: { kind: "var", meaning: "how long one upstream request may take" },
-  BATCH_LINGER_MS: { kind: "var", meaning: "how long a batch that is not full waits for another change to join it" },
+  BATCH_LINGER_MS: {
+    kind: "var",
+    meaning: "how long a batch that is not full waits for another change to join it (longer between groups of calls that fill it)",
+  },
   BATCH_LINGER_MAX_MS: { kind: "var", meaning: "the longest a batch waits to fill, from its first change" },
   CALLTOUCH_RATE_MARGIN_MS: { kind: "var", meaning: "added to Calltouch's one-second window (each request counts from its answer)" },
   RETRY_BASE_MS: { kind: "var", meaning: "first retry delay; doubles each attempt" },
