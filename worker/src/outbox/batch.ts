@@ -35,9 +35,10 @@ export interface Batch<T extends Candidate> {
  * one kind cannot starve behind a stream of another. Room left is filled with `other`'s changes of the
  * same kind, so that neither origin waits for a request the other does not fill. Changes of a batch that
  * Calltouch refused as a whole go in halves (`cap`), at once, until the bad order goes alone. `arrivals`:
- * when the latest changes were accepted, whatever became of them (see `lingerFor`).
+ * when the latest changes were accepted, whatever became of them (see `lingerFor`), read only for a batch
+ * that is not full.
  *
- * @example chooseBatch(readyDeals, readyLeads, 100, { ms: 200, maxMs: 5000 }, Date.now(), store.arrivals(100))
+ * @example chooseBatch(readyDeals, readyLeads, 100, { ms: 200, maxMs: 5000 }, Date.now(), () => store.arrivals(100))
  */
 export function chooseBatch<T extends Candidate>(
   turn: readonly T[],
@@ -45,7 +46,7 @@ export function chooseBatch<T extends Candidate>(
   batchSize: number,
   linger: Linger,
   now: number,
-  arrivals: readonly number[] = [],
+  arrivals: () => readonly number[] = () => [],
 ): Batch<T> | undefined {
   const [first, second] = turn.length > 0 ? [turn, other] : [other, turn];
   const head = first[0];
@@ -58,11 +59,13 @@ export function chooseBatch<T extends Candidate>(
     first.filter((change) => change.cap === null),
     (change) => change.sentAs,
   );
+  let read: readonly number[] | undefined;
+  const recent = () => (read ??= arrivals());
   const batchOf = (sentAs: ChangeKind) => {
     const own = (byKind.get(sentAs) ?? []).slice(0, batchSize);
     const fill = second.filter((change) => change.cap === null && change.sentAs === sentAs).slice(0, batchSize - own.length);
     const changes = [...own, ...fill];
-    return { sentAs, changes, lingerMs: lingerFor(changes, batchSize, linger, now, arrivals) };
+    return { sentAs, changes, lingerMs: lingerFor(changes, batchSize, linger, now, recent) };
   };
   const oldest = batchOf(head.sentAs);
   if (oldest.lingerMs === 0) return oldest;
@@ -86,12 +89,12 @@ export function lingerFor(
   batchSize: number,
   linger: Linger,
   now: number,
-  arrivals: readonly number[] = [],
+  arrivals: () => readonly number[] = () => [],
 ): number {
   if (changes.length === 0 || changes.length >= batchSize) return 0;
   const dueTimes = changes.map((change) => Math.max(change.acceptedAt, change.dueAt));
   const deadline = Math.min(...dueTimes) + linger.maxMs;
-  const pause = pauseFor(arrivals, batchSize - changes.length, linger, now, deadline);
+  const pause = pauseFor(arrivals(), batchSize - changes.length, linger, now, deadline);
   return Math.max(0, Math.min(Math.max(...dueTimes) + pause, deadline) - now);
 }
 

@@ -155,7 +155,7 @@ export class Flusher {
     const [turn, other] = this.leadsTurn ? [leads.map(route), deals] : [deals, leads.map(route)];
     if (!lingering) return chooseBatch(turn, other, batchSize, { ms: 0, maxMs: 0 }, now);
     const linger = { ms: settings.delivery.lingerMs, maxMs: settings.delivery.lingerMaxMs };
-    return chooseBatch(turn, other, batchSize, linger, now, this.store.arrivals(batchSize));
+    return chooseBatch(turn, other, batchSize, linger, now, () => this.store.arrivals(batchSize));
   }
 
   private async acquire(siteId: string, answered: Answered | undefined): Promise<Grant> {
