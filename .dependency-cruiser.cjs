@@ -53,6 +53,14 @@ module.exports = {
       to: { path: "^worker/src/(services|outbox|calltouch|trpc|rest|dropin|forms|console)/" },
     },
     {
+      name: "shared-files-know-no-layer",
+      comment:
+        "The files at worker/src/'s root (settings, log, masking, memo, result, hono) are used by the outbox and every layer above it, so they import none of those: a type they need is declared with them. (settings.ts still reads the keys' schema from access/keys.ts and the client's bounds from calltouch/client.ts.)",
+      severity: "error",
+      from: { path: "^worker/src/(settings|settings-doc|log|mask|memo|result|hono)[.]ts$" },
+      to: { path: "^worker/src/(outbox|services|trpc|rest|dropin|forms|console)/" },
+    },
+    {
       name: "simulator-stands-alone",
       comment:
         "The simulator plays Calltouch as Calltouch would: it shares no code with the gateway, so that a bug cannot agree with itself.",

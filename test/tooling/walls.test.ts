@@ -107,6 +107,14 @@ describe("pnpm run walls", () => {
       edge: "worker/src/access/gate.ts → worker/src/outbox/site.ts",
     },
     {
+      rule: "shared-files-know-no-layer",
+      files: {
+        "worker/src/settings.ts": 'import type { Value } from "./outbox/retry";\nexport type V = Value;\n',
+        "worker/src/outbox/retry.ts": exported,
+      },
+      edge: "worker/src/settings.ts → worker/src/outbox/retry.ts",
+    },
+    {
       rule: "simulator-stands-alone",
       files: {
         "simulator/src/app.ts": 'import { value } from "../../contract/src/index";\nexport { value };\n',

@@ -3,7 +3,19 @@ import * as z from "zod";
 import { type KeyEntry, keyFile } from "./access/keys";
 import type { CalltouchClientOptions } from "./calltouch/client";
 import { memo } from "./memo";
-import type { RetrySchedule } from "./outbox/retry";
+
+/** When failed upstream requests are tried again, and how often. */
+export interface RetrySchedule {
+  /** The delay before the first retry; each further one doubles it. */
+  baseMs: number;
+  /** The longest delay between two attempts. */
+  maxMs: number;
+  /**
+   * Failed attempts (no answer, a 5xx, an answer the gateway cannot read) after which a change is dead.
+   * Throttling, a refusal of the credentials and time spent paused do not count.
+   */
+  maxAttempts: number;
+}
 
 /**
  * Every limit and address the gateway uses, read once per environment from Worker vars and secrets.

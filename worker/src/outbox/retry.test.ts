@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type RetrySchedule, retryDelay } from "./retry";
+import type { RetrySchedule } from "../settings";
+import { retryDelay } from "./retry";
 
 const schedule: RetrySchedule = { baseMs: 1000, maxMs: 60_000, maxAttempts: 400 };
 /** A `random` that always answers `value`. */

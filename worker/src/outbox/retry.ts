@@ -1,15 +1,4 @@
-/** When failed upstream requests are tried again, and how often. */
-export interface RetrySchedule {
-  /** The delay before the first retry; each further one doubles it. */
-  baseMs: number;
-  /** The longest delay between two attempts. */
-  maxMs: number;
-  /**
-   * Failed attempts (no answer, a 5xx, an answer the gateway cannot read) after which a change is dead.
-   * Throttling, a refusal of the credentials and time spent paused do not count.
-   */
-  maxAttempts: number;
-}
+import type { RetrySchedule } from "../settings";
 
 /**
  * The delay before attempt `attempts + 1`: exponential from `baseMs`, capped at `maxMs`, with "equal
