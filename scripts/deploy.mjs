@@ -5,13 +5,15 @@
 //   scripts/run deploy --env production --dry-run [--outdir dir]
 //
 // The first deploy of an environment asks for the Calltouch site id and API token, makes the first admin
-// key when api-keys.json has none, and uploads them as secrets together with the code (wrangler deploy
-// --secrets-file), so the Worker never runs a moment without them. Later deploys upload the code alone:
+// key when api-keys.json has none, makes a random CONSOLE_SESSION_KEY (the console's cookie signing key, which
+// nobody needs to know), and uploads them as secrets together with the code (wrangler deploy --secrets-file),
+// so the Worker never runs a moment without them. Later deploys upload the code alone:
 //   --keys      uploads api-keys.json again (after `scripts/run keys create` or `revoke`)
 //   --secrets   asks for the site id and token again (a new token, another site)
 // CALLTOUCH_SITE_ID and CALLTOUCH_TOKEN in the environment answer those questions, for a deploy from CI.
 // --dry-run builds and checks everything wrangler checks without an account, and uploads nothing.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -169,6 +171,8 @@ if (values.keys || !present.includes("API_KEYS")) {
   }
   secrets.API_KEYS = JSON.stringify(JSON.parse(readFileSync(keysFile, "utf8")));
 }
+// Made only when absent: a new one would sign every operator out of the console.
+if (!present.includes("CONSOLE_SESSION_KEY")) secrets.CONSOLE_SESSION_KEY = randomBytes(32).toString("base64url");
 
 // The secrets go up with the code in one version: a file only this user can read, removed at once.
 const folder = mkdtempSync(join(tmpdir(), "calltouch-gateway-secrets-"));
