@@ -128,3 +128,69 @@ describe("wrangler.toml's environments", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 });
+
+describe("scripts/run deploy, the first and a later deploy (wrangler played by a recorder)", () => {
+  const uploads = join(work, "uploads.jsonl");
+  /** Each `wrangler deploy` the script ran: the secrets it uploaded with the code. */
+  const deploys = () =>
+    readFileSync(uploads, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { args: string[]; secrets: Record<string, string> | null });
+
+  beforeAll(() => {
+    // The clone's wrangler is replaced by a recorder (unlinked first: the file is a hard link into pnpm's
+    // store). It is logged in, lists the secrets it is told to, and writes down what each deploy uploads.
+    const bin = join(clone, "node_modules/wrangler/bin/wrangler.js");
+    rmSync(bin);
+    writeFileSync(
+      bin,
+      `const { appendFileSync, readFileSync } = require("node:fs");
+const args = process.argv.slice(2);
+if (args[0] === "whoami") process.stdout.write("{}");
+else if (args[0] === "secret") process.stdout.write(JSON.stringify(JSON.parse(process.env.FAKE_SECRETS).map((name) => ({ name }))));
+else if (args[0] === "deploy") {
+  const file = args[args.indexOf("--secrets-file") + 1];
+  const secrets = args.includes("--secrets-file") ? JSON.parse(readFileSync(file, "utf8")) : null;
+  appendFileSync(process.env.FAKE_UPLOADS, JSON.stringify({ args, secrets }) + "\\n");
+}
+`,
+    );
+    writeFileSync(uploads, "");
+  });
+
+  const deploy = (present: string[]) =>
+    run(process.execPath, ["scripts/deploy.mjs", "--env", "staging"], {
+      cwd: clone,
+      env: {
+        ...offline,
+        CALLTOUCH_SITE_ID: "12345",
+        CALLTOUCH_TOKEN: "token-of-the-test",
+        FAKE_SECRETS: JSON.stringify(present),
+        FAKE_UPLOADS: uploads,
+      },
+    });
+
+  it("uploads the site, the token, a first admin key and a random console key with the first deploy's code", async () => {
+    await deploy([]);
+    const [first] = deploys();
+    expect(first?.args.slice(0, 3)).toEqual(["deploy", "--env", "staging"]);
+    expect(Object.keys(first?.secrets ?? {}).sort()).toEqual(["API_KEYS", "CALLTOUCH_SITE_ID", "CALLTOUCH_TOKEN", "CONSOLE_SESSION_KEY"]);
+    expect(first?.secrets?.CALLTOUCH_TOKEN).toBe("token-of-the-test");
+    expect(first?.secrets?.CONSOLE_SESSION_KEY).toMatch(/^[\w-]{43}$/);
+    expect(JSON.parse(first?.secrets?.API_KEYS ?? "{}")).toEqual(JSON.parse(readFileSync(join(clone, "api-keys.json"), "utf8")));
+    expect(readFileSync(networkLog, "utf8")).toBe("");
+  });
+
+  it("keeps every secret on a later deploy, the console key too (a new one would sign every operator out)", async () => {
+    await deploy(["API_KEYS", "CALLTOUCH_SITE_ID", "CALLTOUCH_TOKEN", "CONSOLE_SESSION_KEY"]);
+    expect(deploys()[1]).toEqual({ args: ["deploy", "--env", "staging"], secrets: null });
+  });
+
+  it("makes a console key for an environment deployed before the console existed, and nothing else", async () => {
+    await deploy(["API_KEYS", "CALLTOUCH_SITE_ID", "CALLTOUCH_TOKEN"]);
+    const secrets = deploys()[2]?.secrets ?? {};
+    expect(Object.keys(secrets)).toEqual(["CONSOLE_SESSION_KEY"]);
+    expect(secrets.CONSOLE_SESSION_KEY).not.toBe(deploys()[0]?.secrets?.CONSOLE_SESSION_KEY);
+  });
+});
