@@ -21,6 +21,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "zod";
 import { type BodyVariables, bearerOf, gate, knockOf, type Scope, type SecretPrincipal } from "../access";
 import { Hono } from "../hono";
+import type { Result } from "../result";
 import { deadReasonsOf, listChanges, overviewOf, replayChanges, replayReason, resumeDelivery } from "../services/deliveries";
 import {
   accept,
@@ -83,13 +84,13 @@ rest.patch("/orders/:orderNumber", scoped("orders:write"), async (c) => {
   const language = languageOf(c);
   const order = updateOf(c.req.param("orderNumber"), body.data, language);
   const wait = parseIn(waitParam, c.req.query("wait"), language);
-  if (!order.success || !wait.success) {
+  if (!order.ok || !wait.success) {
     return invalid(c, [
-      ...(order.success ? [] : order.errors),
+      ...(order.ok ? [] : order.error),
       ...(wait.success ? [] : [{ path: ["wait"], field: "wait", message: wait.error.issues[0]!.message }]),
     ]);
   }
-  const call = wait.data === undefined ? { orders: [order.data] } : { orders: [order.data], wait: wait.data };
+  const call = wait.data === undefined ? { orders: [order.value] } : { orders: [order.value], wait: wait.data };
   return answer(c, await accept(callerOf(c), "update", call), 200);
 });
 
@@ -160,11 +161,7 @@ const waitParam = z
  * repeat it; when it does, it must name the same deal (compared as the contract normalizes ids: `42` and
  * `" 42"` are deal "42"), since a body that names another deal is a caller's mistake, not a choice.
  */
-function updateOf(
-  orderNumber: string,
-  body: unknown,
-  language: Language,
-): { success: true; data: OrderUpdate } | { success: false; errors: FieldError[] } {
+function updateOf(orderNumber: string, body: unknown, language: Language): Result<OrderUpdate, FieldError[]> {
   const isOrder = typeof body === "object" && body !== null && !Array.isArray(body);
   if (isOrder && "orderNumber" in body) {
     const named = orderUpdateInput.shape.orderNumber.safeParse(body.orderNumber);
@@ -174,11 +171,11 @@ function updateOf(
         language === "ru"
           ? `называет сделку ${named.data}, а путь — сделку ${path.data}`
           : `names deal ${named.data}, but the path names deal ${path.data}`;
-      return { success: false, errors: [{ path: ["orderNumber"], field: "orderNumber", message }] };
+      return { ok: false, error: [{ path: ["orderNumber"], field: "orderNumber", message }] };
     }
   }
   const order = parseIn(orderUpdateInput, isOrder ? { ...body, orderNumber } : body, language);
-  return order.success ? order : { success: false, errors: toFieldErrors(order.error) };
+  return order.success ? { ok: true, value: order.data } : { ok: false, error: toFieldErrors(order.error) };
 }
 
 /** The gate of a route that needs `scope`: refusals as REST errors, with `Retry-After` when limited. */
