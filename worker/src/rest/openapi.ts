@@ -1,76 +1,14 @@
 /**
- * The OpenAPI 3.1 document of the REST API (`/v1`), generated from the contract's zod schemas and the
- * deployment's limits: the same schemas and settings judge the requests, so the document cannot promise
- * a field, a bound or an answer the gateway does not keep. It imports no Worker APIs, so Node tests (and
- * an independent linter there) read it too.
+ * The OpenAPI 3.1 document of the REST API (`/v1`), made of the contract's zod schemas (converted to JSON
+ * Schema at build time: openapi-components.ts) and the deployment's limits: the same schemas and settings
+ * judge the requests, so the document cannot promise a field, a bound or an answer the gateway does not
+ * keep. It imports no Worker APIs, so Node tests (and an independent linter there) read it too.
  */
-import {
-  CHANGE_STATES,
-  changePage,
-  deadReasons,
-  deliveriesReplayInput,
-  dryRunInput,
-  dryRunResult,
-  memoExampleOrder,
-  orderCreateInput,
-  orderStatus,
-  ordersCreateInput,
-  ordersUpdateInput,
-  orderUpdateInput,
-  receipt,
-  receipts,
-  replayed,
-  resumed,
-  siteOverview,
-} from "@calltouch-gateway/contract";
-import * as z from "zod";
+import { CHANGE_STATES, memoExampleOrder } from "@calltouch-gateway/contract";
 import { memo } from "../memo";
-
-const fieldError = z.object({
-  path: z.array(z.union([z.string(), z.int().min(0)])).describe("Keys and list positions from the root of the input"),
-  field: z.string().describe('The path as JavaScript writes it: "[3].phones[0]"'),
-  message: z.string(),
-});
-const error = z.object({
-  error: z.object({
-    message: z.string(),
-    requestId: z.string().optional().describe("Quote it when reporting a problem; also in the X-Request-Id header"),
-    fieldErrors: z.array(fieldError).optional().describe("Present on a 400 for invalid input: one entry per offending field"),
-  }),
-});
-
-const components = z.registry<{ id: string }>();
-components.add(orderCreateInput, { id: "OrderCreate" });
-components.add(orderUpdateInput, { id: "OrderUpdate" });
-components.add(ordersCreateInput, { id: "OrdersCreate" });
-components.add(ordersUpdateInput, { id: "OrdersUpdate" });
-components.add(dryRunInput, { id: "DryRun" });
-components.add(receipt, { id: "Receipt" });
-components.add(receipts, { id: "Receipts" });
-components.add(orderStatus, { id: "OrderStatus" });
-components.add(dryRunResult, { id: "DryRunResult" });
-components.add(siteOverview, { id: "SiteOverview" });
-components.add(changePage, { id: "ChangePage" });
-components.add(deadReasons, { id: "DeadReasons" });
-components.add(deliveriesReplayInput, { id: "DeliveriesReplay" });
-components.add(replayed, { id: "Replayed" });
-components.add(resumed, { id: "Resumed" });
-components.add(fieldError, { id: "FieldError" });
-components.add(error, { id: "Error" });
-
-type JsonSchema = Record<string, unknown>;
-
-function generatedSchemas(): Record<string, JsonSchema> {
-  // Input, not output: callers write the input (`revenue: 1000`, `phones: ["8 915 …"]`), the gateway normalizes it.
-  const { schemas } = z.toJSONSchema(components, {
-    io: "input",
-    target: "draft-2020-12",
-    uri: (id) => `#/components/schemas/${id}`,
-  });
-  // Each component would repeat the dialect, which the document's jsonSchemaDialect says once, and carry
-  // its reference as `$id`, which 2020-12 forbids to have a fragment; the components' keys name them.
-  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...schema }]) => [id, schema as JsonSchema]));
-}
+import type { JsonSchema } from "./openapi-components";
+// The contract's schemas as JSON Schema, converted at build time (scripts/openapi-schemas.mjs).
+import generatedSchemas from "./openapi-schemas.json";
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: JsonSchema, example?: unknown) => ({
@@ -152,7 +90,7 @@ const exampleUpdate = { status: "Оплачено", revenue: "1500.00", comment:
  * @example buildOpenApiDocument({ maxOrdersPerCall: 1000, maxWaitMs: 30_000, maxBodyBytes: 2_097_152 }).paths["/v1/orders"].post.requestBody.content["application/json"].example // memoExampleOrder
  */
 export function buildOpenApiDocument(limits: DocumentedLimits) {
-  const schemas = generatedSchemas();
+  const schemas = { ...(generatedSchemas as Record<string, JsonSchema>) };
   schemas.OrdersCreate = callWithin(schemas.OrdersCreate!, limits);
   schemas.OrdersUpdate = callWithin(schemas.OrdersUpdate!, limits);
   const { required, ...update } = schemas.OrderUpdate as JsonSchema & { required?: string[] };
