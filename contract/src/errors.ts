@@ -1,5 +1,5 @@
-import type { z } from "zod";
 import type { Language } from "./refusals";
+import type * as z from "./zod";
 
 /**
  * One problem of an input, named by its field: what the gateway answers (400) and the client exposes.
@@ -73,7 +73,7 @@ export function invalidInputMessage(fieldErrors: readonly FieldError[], language
  * const result = ordersCreateInput.safeParse(body);
  * if (!result.success) return Response.json({ errors: toFieldErrors(result.error) }, { status: 400 });
  */
-export function toFieldErrors(error: z.ZodError): FieldError[] {
+export function toFieldErrors(error: z.core.$ZodError): FieldError[] {
   return collect(error.issues, []);
 }
 

@@ -2,7 +2,7 @@
  * The inputs of the procedures besides `orders.create` and `orders.update` (whose orders are `order.ts`'s):
  * the dry run, status look-ups and operators' delivery procedures.
  */
-import * as z from "zod";
+
 import { atMost, required, string } from "./fields/field";
 import { normalizeOrderNumber, orderNumber } from "./fields/id";
 import { say } from "./fields/say";
@@ -10,9 +10,10 @@ import { strict } from "./fields/strict";
 import { MAX_ORDERS_PER_CALL } from "./limits";
 import { callWait, ordersCreateInput, ordersUpdateInput } from "./order";
 import { CHANGE_STATES } from "./outputs";
+import * as z from "./zod";
 
 // Looked up as stored: normalized as `orderNumber` is, so that an id typed in another Unicode form finds its deal.
-const orderNumbers = z.array(required(string, normalizeOrderNumber)).max(MAX_ORDERS_PER_CALL);
+const orderNumbers = z.array(required(string, normalizeOrderNumber)).check(z.maxLength(MAX_ORDERS_PER_CALL));
 
 /**
  * The input of a dry run (`orders.validate`, `POST /v1/orders:validate`): `{ create: input }` or
@@ -28,7 +29,7 @@ export type DryRunInput = z.output<typeof dryRunInput>;
  *
  * @example orderStatusInput.parse({ orderNumbers: ["42"] })
  */
-export const orderStatusInput = z.strictObject({ orderNumbers: orderNumbers.min(1) });
+export const orderStatusInput = z.strictObject({ orderNumbers: orderNumbers.check(z.minLength(1)) });
 
 /**
  * The input of `deliveries.list`: the site's changes in one state, oldest first; page with `after` (the
@@ -38,8 +39,8 @@ export const orderStatusInput = z.strictObject({ orderNumbers: orderNumbers.min(
  */
 export const changeListInput = z.strictObject({
   state: z.enum(CHANGE_STATES),
-  limit: z.int().min(1).max(1000).default(100),
-  after: z.int().min(0).default(0),
+  limit: z._default(z.int().check(z.minimum(1), z.maximum(1000)), 100),
+  after: z._default(z.int().check(z.minimum(0)), 0),
 });
 export type ChangeListInput = z.output<typeof changeListInput>;
 
@@ -50,13 +51,18 @@ export type ChangeListInput = z.output<typeof changeListInput>;
  */
 export const replayInput = z
   .strictObject({
-    changeIds: z.array(z.int().min(1)).max(MAX_ORDERS_PER_CALL).optional(),
-    orderNumbers: orderNumbers.optional(),
+    changeIds: z.optional(z.array(z.int().check(z.minimum(1))).check(z.maxLength(MAX_ORDERS_PER_CALL))),
+    orderNumbers: z.optional(orderNumbers),
   })
-  .refine((selector) => (selector.changeIds?.length ?? 0) + (selector.orderNumbers?.length ?? 0) > 0, {
-    error: () =>
-      say("name the changes to replay: changeIds, orderNumbers or both", "назовите изменения для повтора: changeIds, orderNumbers или оба"),
-  });
+  .check(
+    z.refine((selector) => (selector.changeIds?.length ?? 0) + (selector.orderNumbers?.length ?? 0) > 0, {
+      error: () =>
+        say(
+          "name the changes to replay: changeIds, orderNumbers or both",
+          "назовите изменения для повтора: changeIds, orderNumbers или оба",
+        ),
+    }),
+  );
 export type ReplayInput = z.output<typeof replayInput>;
 
 /**
@@ -68,8 +74,10 @@ export type ReplayInput = z.output<typeof replayInput>;
 export const ordersDeleteInput = strict({
   orderNumbers: z
     .array(orderNumber)
-    .min(1, { error: () => say("give at least one orderNumber", "передайте хотя бы один orderNumber") })
-    .max(MAX_ORDERS_PER_CALL, atMost(MAX_ORDERS_PER_CALL, "orderNumbers per call", "orderNumbers за вызов")),
+    .check(
+      z.minLength(1, { error: () => say("give at least one orderNumber", "передайте хотя бы один orderNumber") }),
+      z.maxLength(MAX_ORDERS_PER_CALL, atMost(MAX_ORDERS_PER_CALL, "orderNumbers per call", "orderNumbers за вызов")),
+    ),
   wait: callWait,
 });
 export type OrdersDeleteInput = z.output<typeof ordersDeleteInput>;
@@ -89,11 +97,11 @@ export interface OrderDelete {
  *
  * @example forgetInput.parse({ orderNumbers: ["42"] })
  */
-export const forgetInput = z.strictObject({ orderNumbers: orderNumbers.min(1) });
+export const forgetInput = z.strictObject({ orderNumbers: orderNumbers.check(z.minLength(1)) });
 
 /**
  * The input of `orders.purge` (admin): the deals whose personal data the gateway erases on request.
  *
  * @example purgeInput.parse({ orderNumbers: ["42"] })
  */
-export const purgeInput = z.strictObject({ orderNumbers: orderNumbers.min(1) });
+export const purgeInput = z.strictObject({ orderNumbers: orderNumbers.check(z.minLength(1)) });

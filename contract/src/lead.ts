@@ -5,7 +5,7 @@
  * number, status, dates, money, tags) comes from the gateway and the key's defaults, never from the
  * visitor; naming it is refused. Messages are for the visitor, in Russian.
  */
-import * as z from "zod";
+
 import { type FieldError, fieldError } from "./errors";
 import { canonicalEmail } from "./fields/email";
 import { fail, optional, quote } from "./fields/field";
@@ -13,6 +13,7 @@ import { canonicalPhone } from "./fields/phone";
 import { controlIn } from "./fields/text";
 import { LIMITS } from "./limits";
 import { orderCreateInput } from "./order";
+import * as z from "./zod";
 
 /** What a visitor is told about a field, in Russian. */
 const SAY = {
@@ -72,8 +73,8 @@ const leadShape = {
   /** Values of the custom fields the key allows, by name. */
   customFields: optional(
     z
-      .record(z.string().max(LIMITS.text, SAY.tooLong(LIMITS.text)), text(LIMITS.text), { error: SAY.object })
-      .refine((fields) => Object.keys(fields).length <= LIMITS.leadCustomFields, SAY.tooManyCustomFields),
+      .record(z.string().check(z.maxLength(LIMITS.text, SAY.tooLong(LIMITS.text))), text(LIMITS.text), { error: SAY.object })
+      .check(z.refine((fields) => Object.keys(fields).length <= LIMITS.leadCustomFields, SAY.tooManyCustomFields)),
   ),
   /** The token of Cloudflare Turnstile's widget, for keys that require it. */
   turnstileToken: optional(visitorString, (value, ctx) =>
@@ -91,9 +92,11 @@ export const leadInput = z
   .strictObject(leadShape, {
     error: (issue) => (issue.code === "unrecognized_keys" ? foreignFieldsMessage(issue.keys) : SAY.object),
   })
-  .superRefine((lead, ctx) => {
-    if (lead.phone === undefined && lead.email === undefined) ctx.addIssue({ code: "custom", path: ["phone"], message: SAY.contact });
-  });
+  .check(
+    z.superRefine((lead, ctx) => {
+      if (lead.phone === undefined && lead.email === undefined) ctx.addIssue({ code: "custom", path: ["phone"], message: SAY.contact });
+    }),
+  );
 /** A lead as a page writes it. @example const lead: LeadInput = { phone: "+7 915 777-11-22" }; */
 export type LeadInput = z.input<typeof leadInput>;
 /** A lead validated and normalized: the phone as digits, blanks dropped. */

@@ -1,4 +1,3 @@
-import * as z from "zod";
 import type { CompileSettings } from "./compile-settings";
 import { optionalDate, toSiteTime } from "./fields/date";
 import { emailSet } from "./fields/email";
@@ -10,6 +9,7 @@ import { strict } from "./fields/strict";
 import { optionalText, requiredText, tagSet } from "./fields/text";
 import { LIMITS } from "./limits";
 import type { CalltouchMatchingItem, CalltouchMatchingType, CustomSource } from "./wire";
+import * as z from "./zod";
 
 /**
  * The memo's search depth: 259200 minutes, 180 days back from the deal's date.
@@ -55,16 +55,18 @@ const contactSearch = {
   searchDepth: optional(
     z
       .int({ error: expected("a whole number of minutes", "целое число минут") })
-      .min(1, { error: () => say("must be at least 1 minute", "не меньше 1 минуты") }),
+      .check(z.minimum(1, { error: () => say("must be at least 1 minute", "не меньше 1 минуты") })),
   ),
   ...tagFilter,
 };
 
 /** A contact item that names no contact would match nothing: refuse it rather than send it. */
-function withSomeContact<T extends z.ZodType<Record<string, unknown>>>(params: T, contacts: readonly string[]) {
-  return params.refine((value) => contacts.some((key) => value[key] !== undefined), {
-    error: () => say(`give at least one of ${contacts.join(", ")}`, `укажите хотя бы одно из: ${contacts.join(", ")}`),
-  });
+function withSomeContact<T extends z.ZodMiniType<Record<string, unknown>>>(params: T, contacts: readonly string[]) {
+  return params.check(
+    z.refine((value) => contacts.some((key) => value[key] !== undefined), {
+      error: () => say(`give at least one of ${contacts.join(", ")}`, `укажите хотя бы одно из: ${contacts.join(", ")}`),
+    }),
+  );
 }
 
 const matchingItems = [
@@ -118,7 +120,7 @@ const matchingItems = [
  *
  * @example MATCHING_TYPES.includes("callContact") // true
  */
-export const MATCHING_TYPES: readonly CalltouchMatchingType[] = matchingItems.map((item) => item.shape.type.value);
+export const MATCHING_TYPES: readonly CalltouchMatchingType[] = matchingItems.map((item) => item.shape.type.def.values[0]!);
 
 const notAnItem = expected("a matching item: an object with a type", "элемент сопоставления: объект с полем type");
 
@@ -172,7 +174,7 @@ export const matchingShape = {
   matching: optional(
     z
       .array(matchingItem, { error: expected("a list of matching items", "список элементов сопоставления") })
-      .max(LIMITS.matching, atMost(LIMITS.matching)),
+      .check(z.maxLength(LIMITS.matching, atMost(LIMITS.matching))),
   ),
 };
 

@@ -3,9 +3,10 @@
  * numbers with a day of per-minute counts, its dead letters grouped by reason, and the deals found by a
  * phone. Schemas, so that the OpenAPI document describes exactly these shapes.
  */
-import * as z from "zod";
+
 import { replayInput } from "./inputs";
 import { changeRecord, deliveryStats, orderStatus } from "./outputs";
+import * as z from "./zod";
 
 /** The events the outbox counts per minute. */
 export const MINUTE_EVENTS = ["delivered", "dead", "retried"] as const;
@@ -18,17 +19,21 @@ export type MinuteEvent = (typeof MINUTE_EVENTS)[number];
  *
  * @example { site: "12345", queued: 3, …, deliveredToday: 812, perMinute: { from: "2026-11-28T13:16:00.000Z", delivered: [0, 4, …], dead: […], retried: […] } }
  */
-export const siteOverview = deliveryStats.extend({
-  site: z.string().describe("The Calltouch site id"),
-  deliveredToday: z.int().min(0).describe("Changes delivered since midnight in CALLTOUCH_TIME_ZONE"),
+export const siteOverview = z.extend(deliveryStats, {
+  site: z.string().check(z.describe("The Calltouch site id")),
+  deliveredToday: z.int().check(z.minimum(0), z.describe("Changes delivered since midnight in CALLTOUCH_TIME_ZONE")),
   perMinute: z
     .object({
-      from: z.string().describe("The first minute (ISO 8601); each array holds 1,440 minutes from it, the last is the current one"),
-      delivered: z.array(z.int().min(0)),
-      dead: z.array(z.int().min(0)).describe("Refused by Calltouch for the order, or given up"),
-      retried: z.array(z.int().min(0)).describe("Sent back to wait after an attempt: no answer, a 5xx, a slow-down, a split batch"),
+      from: z
+        .string()
+        .check(z.describe("The first minute (ISO 8601); each array holds 1,440 minutes from it, the last is the current one")),
+      delivered: z.array(z.int().check(z.minimum(0))),
+      dead: z.array(z.int().check(z.minimum(0))).check(z.describe("Refused by Calltouch for the order, or given up")),
+      retried: z
+        .array(z.int().check(z.minimum(0)))
+        .check(z.describe("Sent back to wait after an attempt: no answer, a 5xx, a slow-down, a split batch")),
     })
-    .describe("Counts per minute over the last 24 hours, kept by the outbox itself"),
+    .check(z.describe("Counts per minute over the last 24 hours, kept by the outbox itself")),
 });
 export type SiteOverview = z.output<typeof siteOverview>;
 
@@ -40,8 +45,8 @@ export type SiteOverview = z.output<typeof siteOverview>;
  */
 export const deadReason = z.object({
   reason: z.string(),
-  count: z.int().min(1),
-  latestAt: z.string().describe("When the last of them died (ISO 8601)"),
+  count: z.int().check(z.minimum(1)),
+  latestAt: z.string().check(z.describe("When the last of them died (ISO 8601)")),
 });
 export type DeadReason = z.output<typeof deadReason>;
 
@@ -53,14 +58,14 @@ export type DeadReasons = z.output<typeof deadReasons>;
  * A dead change with what it went as: the Calltouch JSON of its order (compiled again from the stored
  * change, as the flusher compiles it) and the answer (`error`).
  */
-export const deadLetter = changeRecord.extend({
+export const deadLetter = z.extend(changeRecord, {
   reason: z.string(),
-  sent: z.record(z.string(), z.unknown()).describe("The order's Calltouch JSON as it was sent"),
+  sent: z.record(z.string(), z.unknown()).check(z.describe("The order's Calltouch JSON as it was sent")),
 });
 export type DeadLetter = z.output<typeof deadLetter>;
 
 /** A page of one reason's dead letters, oldest first; `next` is the `after` of the following page. */
-export const deadLetterPage = z.object({ letters: z.array(deadLetter), next: z.int().optional() });
+export const deadLetterPage = z.object({ letters: z.array(deadLetter), next: z.optional(z.int()) });
 export type DeadLetterPage = z.output<typeof deadLetterPage>;
 
 /** The deals whose changes carry a phone, each as `orders.status` shows it, the most recent first. */
@@ -73,5 +78,5 @@ export type DealsFound = z.output<typeof dealsFound>;
  *
  * @example deliveriesReplayInput.parse({ reason: 'Order with orderNumber "…" not found' })
  */
-export const deliveriesReplayInput = z.union([z.strictObject({ reason: z.string().min(1).max(300) }), replayInput]);
+export const deliveriesReplayInput = z.union([z.strictObject({ reason: z.string().check(z.minLength(1), z.maxLength(300)) }), replayInput]);
 export type DeliveriesReplayInput = z.output<typeof deliveriesReplayInput>;

@@ -1,4 +1,3 @@
-import * as z from "zod";
 import { optionalDate } from "./fields/date";
 import { emailSet, optionalEmail } from "./fields/email";
 import { atMost, boolean, expected, optional, required, string } from "./fields/field";
@@ -19,6 +18,7 @@ import {
 } from "./fields/text";
 import { LIMITS, MAX_ORDERS_PER_CALL } from "./limits";
 import { matchingShape, refuseMixedMatching } from "./matching";
+import * as z from "./zod";
 
 /** Whether a normalized object has any field set; an object of nothing but blanks is not set itself. */
 function setOrNothing<T extends Record<string, unknown>>(value: T): T | undefined {
@@ -35,7 +35,7 @@ const customFieldList = z
     }),
     { error: expected("a list of {field, value}", "список {field, value}") },
   )
-  .max(LIMITS.customFields, atMost(LIMITS.customFields));
+  .check(z.maxLength(LIMITS.customFields, atMost(LIMITS.customFields)));
 
 const product = strict({
   name: requiredText,
@@ -44,7 +44,9 @@ const product = strict({
   category: optionalText,
   variant: optionalText,
   quantity: optional(
-    z.int({ error: expected("a whole number", "целое число") }).min(1, { error: () => say("must be at least 1", "не меньше 1") }),
+    z
+      .int({ error: expected("a whole number", "целое число") })
+      .check(z.minimum(1, { error: () => say("must be at least 1", "не меньше 1") })),
   ),
 });
 
@@ -104,7 +106,9 @@ const commonShape = {
   /** Custom fields to put on the lead the deal is matched to. */
   addCustomFieldsToLead: optional(strict({ customFields: required(customFieldList), overwrite: optional(boolean) })),
   products: optional(
-    z.array(product, { error: expected("a list of products", "список товаров") }).max(LIMITS.products, atMost(LIMITS.products)),
+    z
+      .array(product, { error: expected("a list of products", "список товаров") })
+      .check(z.maxLength(LIMITS.products, atMost(LIMITS.products))),
   ),
   /** The client's contacts, stored on the deal; matching uses `phones` and `emails`, not these. */
   orderContacts,
@@ -175,15 +179,19 @@ export const MAX_WAIT_MS = 120_000;
 export const callWait = optional(
   z
     .int({ error: expected("a whole number of milliseconds", "целое число миллисекунд") })
-    .min(0, { error: () => say("must not be negative", "не может быть отрицательным") })
-    .max(MAX_WAIT_MS, atMost(MAX_WAIT_MS, "ms", "мс")),
+    .check(
+      z.minimum(0, { error: () => say("must not be negative", "не может быть отрицательным") }),
+      z.maximum(MAX_WAIT_MS, atMost(MAX_WAIT_MS, "ms", "мс")),
+    ),
 );
 
-function oneOrMany<T extends z.ZodType>(order: T) {
+function oneOrMany<T extends z.ZodMiniType>(order: T) {
   const many = z
     .array(order)
-    .min(1, { error: () => say("give at least one order", "передайте хотя бы одну сделку") })
-    .max(MAX_ORDERS_PER_CALL, atMost(MAX_ORDERS_PER_CALL, "orders per call", "сделок за вызов"));
+    .check(
+      z.minLength(1, { error: () => say("give at least one order", "передайте хотя бы одну сделку") }),
+      z.maxLength(MAX_ORDERS_PER_CALL, atMost(MAX_ORDERS_PER_CALL, "orders per call", "сделок за вызов")),
+    );
   // The envelope form carries options of the call besides its orders.
   const envelope = strict({ orders: many, wait: callWait });
   return z.union([order, many, envelope], {

@@ -3,8 +3,9 @@
  * OpenAPI document describes exactly these shapes, and types inferred from them, so that the Worker, the
  * typed client and the document cannot drift apart.
  */
-import * as z from "zod";
+
 import type { CalltouchCreateOrder, CalltouchUpdateOrder } from "./wire";
+import * as z from "./zod";
 
 /** What a change of a deal is: Calltouch takes each kind at its own path. */
 export const CHANGE_KINDS = ["create", "update", "delete"] as const;
@@ -35,14 +36,18 @@ export const changeState = z.enum(CHANGE_STATES);
 export const receipt = z
   .object({
     orderNumber: z.string(),
-    changeId: z.int().min(1),
+    changeId: z.int().check(z.minimum(1)),
     state: changeState,
-    calltouchOrderId: z.int().min(1).optional().describe("Calltouch's id of the deal, once a change of it was delivered"),
-    deliveredAt: z.string().optional().describe("When Calltouch accepted the change (ISO 8601)"),
-    error: z.string().optional().describe("Why the change is dead, or why its last attempt failed"),
-    attempts: z.int().min(0),
+    calltouchOrderId: z
+      .optional(z.int().check(z.minimum(1)))
+      .check(z.describe("Calltouch's id of the deal, once a change of it was delivered")),
+    deliveredAt: z.optional(z.string()).check(z.describe("When Calltouch accepted the change (ISO 8601)")),
+    error: z.optional(z.string()).check(z.describe("Why the change is dead, or why its last attempt failed")),
+    attempts: z.int().check(z.minimum(0)),
   })
-  .describe("What the gateway did with one change: stored (queued), in flight, delivered or dead");
+  // Registered on the schema itself, not as a check: `changeRecord` extends it, and a check would carry
+  // this description over to it.
+  .register(z.globalRegistry, { description: "What the gateway did with one change: stored (queued), in flight, delivered or dead" });
 export type Receipt = z.output<typeof receipt>;
 
 /** The answer of `leads.submit` and of a website form asked for JSON: the receipt of the one lead. */
@@ -50,7 +55,7 @@ export const leadReceipt = z.object({ receipt });
 export type LeadReceipt = z.output<typeof leadReceipt>;
 
 /** The answer of `orders.create` and `orders.update`: one receipt per order, in input order. */
-export const receipts = z.object({ receipts: z.array(receipt).describe("One per order, in input order") });
+export const receipts = z.object({ receipts: z.array(receipt).check(z.describe("One per order, in input order")) });
 export type Receipts = z.output<typeof receipts>;
 
 /**
@@ -58,14 +63,18 @@ export type Receipts = z.output<typeof receipts>;
  *
  * @example { ...receipt, kind: "create", sentAs: "update", acceptedAt: "…", requestId: "…" }
  */
-export const changeRecord = receipt.extend({
-  kind: changeKind.describe("What the caller asked for"),
-  origin: changeOrigin.describe("deal: a secret key's change; lead: a public key's, which only ever adds a new deal"),
-  sentAs: changeKind
-    .optional()
-    .describe("What it last went as: a create of a deal Calltouch holds, or whose earlier create may have been applied, goes as an update"),
+export const changeRecord = z.extend(receipt, {
+  kind: changeKind.check(z.describe("What the caller asked for")),
+  origin: changeOrigin.check(z.describe("deal: a secret key's change; lead: a public key's, which only ever adds a new deal")),
+  sentAs: z
+    .optional(changeKind)
+    .check(
+      z.describe(
+        "What it last went as: a create of a deal Calltouch holds, or whose earlier create may have been applied, goes as an update",
+      ),
+    ),
   acceptedAt: z.string(),
-  nextAttemptAt: z.string().optional().describe("When the next attempt is due, while the change waits to be retried"),
+  nextAttemptAt: z.optional(z.string()).check(z.describe("When the next attempt is due, while the change waits to be retried")),
   requestId: z.string(),
 });
 export type ChangeRecord = z.output<typeof changeRecord>;
@@ -78,17 +87,17 @@ export type ChangeRecord = z.output<typeof changeRecord>;
  */
 export const ledgerEntry = z
   .object({
-    calltouchOrderId: z.int().min(1).optional(),
-    since: z.string().describe("When the ledger last learned it (ISO 8601)"),
+    calltouchOrderId: z.optional(z.int().check(z.minimum(1))),
+    since: z.string().check(z.describe("When the ledger last learned it (ISO 8601)")),
     learnedFrom: z
-      .int()
-      .min(1)
-      .optional()
-      .describe(
-        "The change whose delivery taught it; absent for a belief kept from before facts were recorded, which a refusal may revise",
+      .optional(z.int().check(z.minimum(1)))
+      .check(
+        z.describe(
+          "The change whose delivery taught it; absent for a belief kept from before facts were recorded, which a refusal may revise",
+        ),
       ),
   })
-  .describe("Calltouch holds this deal, as far as the gateway knows; an admin clears it with deliveries.forget");
+  .check(z.describe("Calltouch holds this deal, as far as the gateway knows; an admin clears it with deliveries.forget"));
 export type LedgerEntry = z.output<typeof ledgerEntry>;
 
 /**
@@ -98,12 +107,14 @@ export type LedgerEntry = z.output<typeof ledgerEntry>;
 export const orderStatus = z
   .object({
     orderNumber: z.string(),
-    state: z.enum([...CHANGE_STATES, "unknown"]).describe("The state of the deal's latest change"),
-    calltouchOrderId: z.int().min(1).optional(),
-    ledger: ledgerEntry.nullable().describe("null: the gateway does not know Calltouch to hold the deal, so a create goes as a create"),
-    changes: z.array(changeRecord).describe("Every change of the deal the outbox still keeps, oldest first"),
+    state: z.enum([...CHANGE_STATES, "unknown"]).check(z.describe("The state of the deal's latest change")),
+    calltouchOrderId: z.optional(z.int().check(z.minimum(1))),
+    ledger: z
+      .nullable(ledgerEntry)
+      .check(z.describe("null: the gateway does not know Calltouch to hold the deal, so a create goes as a create")),
+    changes: z.array(changeRecord).check(z.describe("Every change of the deal the outbox still keeps, oldest first")),
   })
-  .describe("What became of a deal");
+  .check(z.describe("What became of a deal"));
 export type OrderStatus = z.output<typeof orderStatus>;
 
 /** The answer of `orders.status`. */
@@ -115,10 +126,11 @@ export const dryRunResult = z.object({
     z.object({
       orderNumber: z.string(),
       sentAs: z
-        .enum(["create", "update"])
-        .optional()
-        .describe("What it would go as: a create of a deal Calltouch holds goes as an update; shown only to keys with orders:read"),
-      calltouch: z.record(z.string(), z.unknown()).describe("The exact Calltouch JSON the order would be sent as"),
+        .optional(z.enum(["create", "update"]))
+        .check(
+          z.describe("What it would go as: a create of a deal Calltouch holds goes as an update; shown only to keys with orders:read"),
+        ),
+      calltouch: z.record(z.string(), z.unknown()).check(z.describe("The exact Calltouch JSON the order would be sent as")),
     }),
   ),
 });
@@ -133,20 +145,19 @@ export interface DryRunResult {
 
 /** A site's delivery in numbers: `deliveries.stats`. */
 export const deliveryStats = z.object({
-  queued: z.int().min(0),
-  inFlight: z.int().min(0),
-  delivered: z.int().min(0),
-  dead: z.int().min(0),
-  oldestQueuedAgeMs: z.int().min(0).describe("How long the oldest queued change has waited; 0 when none waits"),
+  queued: z.int().check(z.minimum(0)),
+  inFlight: z.int().check(z.minimum(0)),
+  delivered: z.int().check(z.minimum(0)),
+  dead: z.int().check(z.minimum(0)),
+  oldestQueuedAgeMs: z.int().check(z.minimum(0), z.describe("How long the oldest queued change has waited; 0 when none waits")),
   paused: z
-    .object({ reason: z.string(), since: z.string() })
-    .nullable()
-    .describe("Set while delivery is paused because Calltouch refused the gateway's credentials"),
+    .nullable(z.object({ reason: z.string(), since: z.string() }))
+    .check(z.describe("Set while delivery is paused because Calltouch refused the gateway's credentials")),
 });
 export type DeliveryStats = z.output<typeof deliveryStats>;
 
 /** A page of changes in one state: `deliveries.list`; `next` is the `after` of the following page. */
-export const changePage = z.object({ changes: z.array(changeRecord), next: z.int().min(1).optional() });
+export const changePage = z.object({ changes: z.array(changeRecord), next: z.optional(z.int().check(z.minimum(1))) });
 export type ChangePage = z.output<typeof changePage>;
 
 /**
@@ -156,8 +167,8 @@ export type ChangePage = z.output<typeof changePage>;
  * @example { replayed: [17], refused: [{ changeId: 12, reason: "change 15 of deal 42, which is later, was delivered: …" }] }
  */
 export const replayed = z.object({
-  replayed: z.array(z.int().min(1)),
-  refused: z.array(z.object({ changeId: z.int().min(1), reason: z.string() })),
+  replayed: z.array(z.int().check(z.minimum(1))),
+  refused: z.array(z.object({ changeId: z.int().check(z.minimum(1)), reason: z.string() })),
 });
 export type Replayed = z.output<typeof replayed>;
 
@@ -172,7 +183,9 @@ export type Forgotten = z.output<typeof forgotten>;
  * @example { purged: [{ orderNumber: "42", changes: 3, idempotencyKeys: 1 }] }
  */
 export const purged = z.object({
-  purged: z.array(z.object({ orderNumber: z.string(), changes: z.int().min(0), idempotencyKeys: z.int().min(0) })),
+  purged: z.array(
+    z.object({ orderNumber: z.string(), changes: z.int().check(z.minimum(0)), idempotencyKeys: z.int().check(z.minimum(0)) }),
+  ),
 });
 export type Purged = z.output<typeof purged>;
 

@@ -1,13 +1,13 @@
-import type { z } from "zod";
 import { type FieldError, toFieldErrors } from "./errors";
+import * as z from "./zod";
 
 /**
  * For tests: the message of the first problem `schema` finds in `value`, `undefined` if it accepts it.
  *
  * @example expect(firstMessage(optionalMoney, "1,5")).toMatch(/decimal separator/);
  */
-export function firstMessage(schema: z.ZodType, value: unknown): string | undefined {
-  return schema.safeParse(value).error?.issues[0]?.message;
+export function firstMessage(schema: z.core.$ZodType, value: unknown): string | undefined {
+  return z.safeParse(schema, value).error?.issues[0]?.message;
 }
 
 /**
@@ -15,7 +15,7 @@ export function firstMessage(schema: z.ZodType, value: unknown): string | undefi
  *
  * @example expect(fieldErrorsOf(orderCreateInput, { orderNumber: 1, revenu: 1 })[0]?.field).toBe("revenu");
  */
-export function fieldErrorsOf(schema: z.ZodType, input: unknown): FieldError[] {
-  const result = schema.safeParse(input);
+export function fieldErrorsOf(schema: z.core.$ZodType, input: unknown): FieldError[] {
+  const result = z.safeParse(schema, input);
   return result.success ? [] : toFieldErrors(result.error);
 }

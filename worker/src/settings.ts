@@ -1,5 +1,5 @@
 import { DEFAULT_STATUS, DEFAULT_TIME_ZONE, isValidTimeZone, MAX_ORDERS_PER_CALL, MAX_WAIT_MS } from "@calltouch-gateway/contract";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { type KeyEntry, keyFile } from "./access/keys";
 import type { CalltouchClientOptions } from "./calltouch/client";
 import { memo } from "./memo";
@@ -84,18 +84,19 @@ export interface Settings {
 export type SiteSettings = CalltouchClientOptions & Settings["calltouch"];
 
 const integer = (name: string, fallback: number, min: number, max: number) =>
-  z.coerce
-    .number({ error: `${name} must be a whole number` })
-    .int(`${name} must be a whole number`)
-    .min(min, `${name} must be at least ${min}`)
-    .max(max, `${name} must be at most ${max}`)
-    .default(fallback);
+  z._default(
+    z.coerce
+      .number({ error: `${name} must be a whole number` })
+      .check(
+        z.int(`${name} must be a whole number`),
+        z.minimum(min, `${name} must be at least ${min}`),
+        z.maximum(max, `${name} must be at most ${max}`),
+      ),
+    fallback,
+  );
 
 const required = (name: string, hint: string) =>
-  z
-    .string({ error: `${name} is not set (${hint})` })
-    .trim()
-    .min(1, `${name} is not set (${hint})`);
+  z.string({ error: `${name} is not set (${hint})` }).check(z.trim(), z.minLength(1, `${name} is not set (${hint})`));
 
 const siteTokenVar = /^CALLTOUCH_TOKEN_(\d+)$/;
 
@@ -108,15 +109,14 @@ const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "af
  * meanings of `settings-doc.ts`).
  */
 export const settingsSchema = z.object({
-  CALLTOUCH_BASE_URL: z.url({ error: "CALLTOUCH_BASE_URL must be an absolute URL" }).default("https://api.calltouch.ru"),
+  CALLTOUCH_BASE_URL: z._default(z.url({ error: "CALLTOUCH_BASE_URL must be an absolute URL" }), "https://api.calltouch.ru"),
   CALLTOUCH_SITE_ID: required("CALLTOUCH_SITE_ID", "your Calltouch site id: `scripts/run deploy` uploads it"),
   CALLTOUCH_TOKEN: required("CALLTOUCH_TOKEN", "`scripts/run deploy` uploads it, or `wrangler secret put CALLTOUCH_TOKEN`"),
-  CALLTOUCH_CRM: z.string().trim().min(1).default("calltouch-gateway"),
+  CALLTOUCH_CRM: z._default(z.string().check(z.trim(), z.minLength(1)), "calltouch-gateway"),
   CALLTOUCH_TIME_ZONE: z
-    .string()
-    .default(DEFAULT_TIME_ZONE)
-    .refine(isValidTimeZone, `CALLTOUCH_TIME_ZONE must be an IANA time zone such as ${DEFAULT_TIME_ZONE}`),
-  CALLTOUCH_DEFAULT_STATUS: z.string().trim().min(1).default(DEFAULT_STATUS),
+    ._default(z.string(), DEFAULT_TIME_ZONE)
+    .check(z.refine(isValidTimeZone, `CALLTOUCH_TIME_ZONE must be an IANA time zone such as ${DEFAULT_TIME_ZONE}`)),
+  CALLTOUCH_DEFAULT_STATUS: z._default(z.string().check(z.trim(), z.minLength(1)), DEFAULT_STATUS),
   CALLTOUCH_BATCH_SIZE: integer("CALLTOUCH_BATCH_SIZE", 100, 1, 100),
   CALLTOUCH_RPS: integer("CALLTOUCH_RPS", 5, 1, 100),
   CALLTOUCH_TIMEOUT_MS: integer("CALLTOUCH_TIMEOUT_MS", 10_000, 100, 120_000),
@@ -133,34 +133,39 @@ export const settingsSchema = z.object({
   BATCH_LINGER_MAX_MS: integer("BATCH_LINGER_MAX_MS", 5000, 0, 60_000),
   CALLTOUCH_RATE_MARGIN_MS: integer("CALLTOUCH_RATE_MARGIN_MS", 0, 0, 1000),
   MAX_ORDERS_PER_CALL: integer("MAX_ORDERS_PER_CALL", MAX_ORDERS_PER_CALL, 1, MAX_ORDERS_PER_CALL),
-  TURNSTILE_SECRET_KEY: z.string().trim().min(1).optional(),
-  TURNSTILE_VERIFY_URL: z
-    .url({ error: "TURNSTILE_VERIFY_URL must be an absolute URL" })
-    .default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
+  TURNSTILE_SECRET_KEY: z.optional(z.string().check(z.trim(), z.minLength(1))),
+  TURNSTILE_VERIFY_URL: z._default(
+    z.url({ error: "TURNSTILE_VERIFY_URL must be an absolute URL" }),
+    "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+  ),
   MAX_BODY_BYTES: integer("MAX_BODY_BYTES", 2 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   LEAD_MAX_BODY_BYTES: integer("LEAD_MAX_BODY_BYTES", 32 * 1024, 1024, 1024 * 1024),
-  OUTBOX_LOCATION_HINT: z
-    .enum(LOCATION_HINTS, { error: `OUTBOX_LOCATION_HINT must be one of ${LOCATION_HINTS.join(", ")}` })
-    .default("eeur"),
-  ALERT_WEBHOOK_URL: z.url({ error: "ALERT_WEBHOOK_URL must be an absolute URL" }).optional(),
+  OUTBOX_LOCATION_HINT: z._default(
+    z.enum(LOCATION_HINTS, { error: `OUTBOX_LOCATION_HINT must be one of ${LOCATION_HINTS.join(", ")}` }),
+    "eeur",
+  ),
+  ALERT_WEBHOOK_URL: z.optional(z.url({ error: "ALERT_WEBHOOK_URL must be an absolute URL" })),
   ALERT_QUEUE_AGE_MS: integer("ALERT_QUEUE_AGE_MS", 3_600_000, 1000, 604_800_000),
   ALERT_INTERVAL_MINUTES: integer("ALERT_INTERVAL_MINUTES", 30, 1, 1440),
-  CONSOLE_SESSION_KEY: z
-    .string()
-    .trim()
-    .min(32, "CONSOLE_SESSION_KEY must be at least 32 characters (`openssl rand -base64 32`)")
-    .optional(),
+  CONSOLE_SESSION_KEY: z.optional(
+    z.string().check(z.trim(), z.minLength(32, "CONSOLE_SESSION_KEY must be at least 32 characters (`openssl rand -base64 32`)")),
+  ),
   CONSOLE_SESSION_MINUTES: integer("CONSOLE_SESSION_MINUTES", 30, 1, 720),
-  API_KEYS: required("API_KEYS", "the JSON of `scripts/run keys`: `scripts/run deploy --keys` uploads api-keys.json")
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: "API_KEYS is not valid JSON" });
-        return z.NEVER;
-      }
-    })
-    .pipe(keyFile),
+  API_KEYS: z.pipe(
+    z.pipe(
+      required("API_KEYS", "the JSON of `scripts/run keys`: `scripts/run deploy --keys` uploads api-keys.json"),
+      z.transform((text: string, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          // zod/mini hands a transform the parse payload itself, without classic's `addIssue`.
+          ctx.issues.push({ code: "custom", message: "API_KEYS is not valid JSON", input: text });
+          return z.NEVER;
+        }
+      }),
+    ),
+    keyFile,
+  ),
 });
 
 export type SettingsResult = { ok: true; settings: Settings } | { ok: false; problems: string[] };

@@ -1,5 +1,5 @@
-import * as z from "zod";
 import { LIMITS } from "../limits";
+import * as z from "../zod";
 import { type Ctx, fail, optional, optionalSet, string } from "./field";
 import { say } from "./say";
 

@@ -16,17 +16,21 @@ const unset = (value: unknown) =>
   (typeof value === "string" && value.trim() === "") ||
   (Array.isArray(value) && value.length === 0);
 const classic = {
-  required: <S extends z.ZodType, O>(input: S, normalize: Normalize<z.output<S>, O>) =>
-    input.transform((value, ctx): O => {
-      if (unset(value)) {
-        ctx.addIssue({ code: "custom", message: "must not be empty" });
-        return z.NEVER;
-      }
-      return normalize(value, ctx);
-    }),
-  orUnset: <S extends z.ZodType, O>(input: S, normalize: Normalize<z.output<S>, O>) =>
-    input.nullable().transform((value, ctx): O | undefined => (unset(value) ? undefined : normalize(value as z.output<S>, ctx))),
-  set: <S extends z.ZodType, O>(item: S, normalize: Normalize<z.output<S>, O>, max: number) =>
+  // What `input.transform(fn)` is in zod's classic API, for inputs made with the contract's zod/mini.
+  required: <S extends z.core.$ZodType, O>(input: S, normalize: Normalize<z.output<S>, O>) =>
+    z.pipe(
+      input,
+      z.transform((value: z.output<S>, ctx): O => {
+        if (unset(value)) {
+          ctx.addIssue({ code: "custom", message: "must not be empty" });
+          return z.NEVER;
+        }
+        return normalize(value, ctx);
+      }),
+    ),
+  orUnset: <S extends z.core.$ZodType, O>(input: S, normalize: Normalize<z.output<S>, O>) =>
+    z.nullable(input).transform((value, ctx): O | undefined => (unset(value) ? undefined : normalize(value as z.output<S>, ctx))),
+  set: <S extends z.core.$ZodType, O>(item: S, normalize: Normalize<z.output<S>, O>, max: number) =>
     z
       .array(classic.orUnset(item, normalize), { error: expected("a list", "список") })
       .max(max, atMost(max))
@@ -47,7 +51,7 @@ const fields = strict({
   note: optional(string, short),
   phones: optionalSet(phone, normalizePhone, 3),
   tags: requiredSet(string, short, 3),
-}).superRefine(objectCheck);
+}).check(z.superRefine(objectCheck));
 const classicFields = strict({
   name: classic.required(string, short),
   note: classic.orUnset(string, short).optional(),
@@ -57,7 +61,7 @@ const classicFields = strict({
     ctx.addIssue({ code: "custom", message: "must list at least one value" });
     return z.NEVER;
   }),
-}).superRefine(objectCheck);
+}).check(z.superRefine(objectCheck));
 
 const names = [undefined, null, "", "  ", " Иван ", "Иванова", 7];
 const notes = [undefined, null, " ", "ok", "too long", false];

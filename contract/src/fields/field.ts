@@ -1,6 +1,6 @@
-import * as z from "zod";
 // From zod's core directly: reading it as `z.core.$ZodTransform` keeps all of zod core in the bundle.
 import { $ZodTransform } from "zod/v4/core";
+import * as z from "../zod";
 import { say } from "./say";
 
 /** What a normalizer gets from zod to report a problem: the payload of the transform it runs in. */
@@ -31,7 +31,7 @@ export function fail(ctx: Ctx, message: string): never {
  * (bench/cpu.ts). The core transform hands the payload itself, and {@link fail} reports on it;
  * field.test.ts checks the answers and issues against the classic transform's.
  */
-function normalized<S extends z.ZodType, O>(input: S, normalize: (value: z.output<S>, ctx: Ctx) => O) {
+function normalized<S extends z.ZodMiniType, O>(input: S, normalize: (value: z.output<S>, ctx: Ctx) => O) {
   const transform = new $ZodTransform({ type: "transform", transform: normalize as (value: unknown, ctx: Ctx) => O });
   return z.pipe(input, transform as $ZodTransform<O, z.output<S>>);
 }
@@ -107,15 +107,15 @@ function isUnset(value: unknown): boolean {
  *
  * @example const orderNumber = required(z.union([string, z.int()]), (v) => String(v).trim());
  */
-export function required<S extends z.ZodType, O = z.output<S>>(input: S, normalize?: Normalize<z.output<S>, O>) {
+export function required<S extends z.ZodMiniType, O = z.output<S>>(input: S, normalize?: Normalize<z.output<S>, O>) {
   return normalized(input, (value, ctx): O => {
     if (isUnset(value)) return fail(ctx, say("must not be empty", "не может быть пустым"));
     return normalize ? normalize(value, ctx) : (value as O);
   });
 }
 
-function orUnset<S extends z.ZodType, O>(input: S, normalize: Normalize<z.output<S>, O>) {
-  return normalized(input.nullable(), (value, ctx): O | undefined => (isUnset(value) ? undefined : normalize(value as z.output<S>, ctx)));
+function orUnset<S extends z.ZodMiniType, O>(input: S, normalize: Normalize<z.output<S>, O>) {
+  return normalized(z.nullable(input), (value, ctx): O | undefined => (isUnset(value) ? undefined : normalize(value as z.output<S>, ctx)));
 }
 
 /**
@@ -124,24 +124,21 @@ function orUnset<S extends z.ZodType, O>(input: S, normalize: Normalize<z.output
  *
  * @example const manager = optional(string, trimmed(255)); // "  Иванов " → "Иванов", "" → undefined
  */
-export function optional<S extends z.ZodType, O = z.output<S>>(input: S, normalize?: Normalize<z.output<S>, O>) {
-  return orUnset(input, normalize ?? ((value) => value as O)).optional();
+export function optional<S extends z.ZodMiniType, O = z.output<S>>(input: S, normalize?: Normalize<z.output<S>, O>) {
+  return z.optional(orUnset(input, normalize ?? ((value) => value as O)));
 }
 
 /**
  * The message of a list or number that is too large, in English or Russian.
  *
- * @example z.array(item).max(20, atMost(20)) // "at most 20 items"
+ * @example z.array(item).check(z.maxLength(20, atMost(20))) // "at most 20 items"
  */
 export function atMost(max: number, en = "items", ru = "элементов"): { error: () => string } {
   return { error: () => say(`at most ${max} ${en}`, `не больше ${max} ${ru}`) };
 }
 
-function uniqueItems<S extends z.ZodType, O extends string | number>(item: S, normalize: Normalize<z.output<S>, O>, max: number) {
-  const list = z
-    .array(orUnset(item, normalize), { error: expected("a list", "список") })
-    .max(max, atMost(max))
-    .nullable();
+function uniqueItems<S extends z.ZodMiniType, O extends string | number>(item: S, normalize: Normalize<z.output<S>, O>, max: number) {
+  const list = z.nullable(z.array(orUnset(item, normalize), { error: expected("a list", "список") }).check(z.maxLength(max, atMost(max))));
   return normalized(list, (items) => {
     const unique = items === null ? [] : withoutRepeats(items);
     return unique.length > 0 ? unique : undefined;
@@ -172,12 +169,20 @@ export function withoutRepeats<T>(items: readonly (T | undefined)[]): T[] {
  *
  * @example const phones = optionalSet(phoneInput, normalizePhone, 20); // ["8 915 777-11-22", "", "+79157771122"] → ["79157771122"]
  */
-export function optionalSet<S extends z.ZodType, O extends string | number>(item: S, normalize: Normalize<z.output<S>, O>, max: number) {
-  return uniqueItems(item, normalize, max).optional();
+export function optionalSet<S extends z.ZodMiniType, O extends string | number>(
+  item: S,
+  normalize: Normalize<z.output<S>, O>,
+  max: number,
+) {
+  return z.optional(uniqueItems(item, normalize, max));
 }
 
 /** {@link optionalSet} for a list that must keep at least one item. */
-export function requiredSet<S extends z.ZodType, O extends string | number>(item: S, normalize: Normalize<z.output<S>, O>, max: number) {
+export function requiredSet<S extends z.ZodMiniType, O extends string | number>(
+  item: S,
+  normalize: Normalize<z.output<S>, O>,
+  max: number,
+) {
   return normalized(
     uniqueItems(item, normalize, max),
     (items, ctx) => items ?? fail(ctx, say("must list at least one value", "нужно хотя бы одно значение")),

@@ -1,5 +1,5 @@
-import * as z from "zod";
 import { LIMITS } from "../limits";
+import * as z from "../zod";
 import { type Ctx, expected, fail, optional, optionalSet, quote, required, requiredSet, string } from "./field";
 import { say } from "./say";
 import { trimmed } from "./text";
@@ -43,13 +43,15 @@ export const orderNumber = required(
   z.union(
     [
       string,
-      z.int().min(1, {
-        error: () =>
-          say(
-            "a deal id given as a number is at least 1; send any other as a string",
-            "номер сделки числом не меньше 1; любой другой передайте строкой",
-          ),
-      }),
+      z.int().check(
+        z.minimum(1, {
+          error: () =>
+            say(
+              "a deal id given as a number is at least 1; send any other as a string",
+              "номер сделки числом не меньше 1; любой другой передайте строкой",
+            ),
+        }),
+      ),
     ],
     { error: expected("the CRM's deal id: a string or an integer", "номер сделки в CRM: строка или целое число") },
   ),
@@ -77,13 +79,15 @@ export function normalizeCalltouchId(value: number | string, ctx: Ctx): number {
 
 const calltouchIdInput = z.union(
   [
-    z.int().min(1, {
-      error: (issue) =>
-        say(
-          `expected a positive integer Calltouch id (123456), got ${quote(issue.input)}`,
-          `ожидается id Calltouch, целое число больше нуля (123456), получено ${quote(issue.input)}`,
-        ),
-    }),
+    z.int().check(
+      z.minimum(1, {
+        error: (issue) =>
+          say(
+            `expected a positive integer Calltouch id (123456), got ${quote(issue.input)}`,
+            `ожидается id Calltouch, целое число больше нуля (123456), получено ${quote(issue.input)}`,
+          ),
+      }),
+    ),
     string,
   ],
   { error: expected("a Calltouch id: a positive integer or a string of digits", "id Calltouch: целое число больше нуля или строка цифр") },
@@ -117,13 +121,15 @@ export function normalizeDigits(value: number | string, ctx: Ctx): string {
 const digitsInput = z.union(
   [
     string,
-    z.int().min(0, {
-      error: (issue) =>
-        say(
-          `expected an id of digits only (1234567), got ${quote(issue.input)}`,
-          `ожидается id только из цифр (1234567), получено ${quote(issue.input)}`,
-        ),
-    }),
+    z.int().check(
+      z.minimum(0, {
+        error: (issue) =>
+          say(
+            `expected an id of digits only (1234567), got ${quote(issue.input)}`,
+            `ожидается id только из цифр (1234567), получено ${quote(issue.input)}`,
+          ),
+      }),
+    ),
   ],
   { error: expected("an id of digits, as a string or an integer", "id из цифр, строкой или целым числом") },
 );

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import { type Ctx, clip, expected, fail, optional, quote, required, string } from "./field";
 import { say } from "./say";
 

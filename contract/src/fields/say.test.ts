@@ -7,7 +7,7 @@ import { ordersCreateInput, ordersUpdateInput } from "../order";
 import { parseIn, say } from "./say";
 
 /** The field errors of `input` parsed in `language`, as `field: message` lines. */
-function errorsIn(language: "en" | "ru", schema: z.ZodType, input: unknown): string[] {
+function errorsIn(language: "en" | "ru", schema: z.core.$ZodType, input: unknown): string[] {
   const parsed = parseIn(schema, input, language);
   if (parsed.success) throw new Error("expected a refusal");
   return toFieldErrors(parsed.error).map((error) => `${error.field}: ${error.message}`);
@@ -68,7 +68,7 @@ const refusedCreates: unknown[] = [
   Array.from({ length: MAX_ORDERS_PER_CALL + 1 }, (_, i) => ({ orderNumber: i })),
 ];
 
-const refusedOthers: [z.ZodType, unknown][] = [
+const refusedOthers: [z.core.$ZodType, unknown][] = [
   [ordersUpdateInput, { orderNumber: 1 }],
   [ordersUpdateInput, { orderNumber: 1, tagsOverwrite: true, status: "x" }],
   [ordersDeleteInput, { orderNumbers: [] }],
@@ -81,8 +81,8 @@ const refusedOthers: [z.ZodType, unknown][] = [
   [changeListInput, "dead"],
 ];
 
-const cases: [z.ZodType, unknown][] = [
-  ...refusedCreates.map((input): [z.ZodType, unknown] => [ordersCreateInput, input]),
+const cases: [z.core.$ZodType, unknown][] = [
+  ...refusedCreates.map((input): [z.core.$ZodType, unknown] => [ordersCreateInput, input]),
   ...refusedOthers,
 ];
 

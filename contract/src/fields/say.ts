@@ -1,5 +1,5 @@
-import type * as z from "zod";
 import type { Language } from "../refusals";
+import * as z from "../zod";
 
 // zod writes a schema's messages while it parses and gives no way to hand them the caller's language. A
 // parse is synchronous, so the language is set around it ({@link parseIn}) and read by {@link say}:
@@ -46,11 +46,15 @@ function russianDefault(issue: z.core.$ZodRawIssue): string {
  *
  * @example const order = parseIn(orderUpdateInput, body, "ru"); // field errors in Russian
  */
-export function parseIn<S extends z.ZodType>(schema: S, input: unknown, language: Language): z.ZodSafeParseResult<z.output<S>> {
+export function parseIn<S extends z.core.$ZodType>(
+  schema: S,
+  input: unknown,
+  language: Language,
+): z.core.util.SafeParseResult<z.output<S>> {
   const before = current;
   current = language;
   try {
-    const result = language === "ru" ? schema.safeParse(input, { error: russianDefault }) : schema.safeParse(input);
+    const result = language === "ru" ? z.safeParse(schema, input, { error: russianDefault }) : z.safeParse(schema, input);
     // zod writes the messages of a refusal on the first read of `error`: read it while the language holds.
     if (!result.success) void result.error;
     return result;

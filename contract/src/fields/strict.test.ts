@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { firstMessage } from "../test-support";
+import * as z from "../zod";
 import { string } from "./field";
 import { strict } from "./strict";
 
-const text = string.optional();
+const text = z.optional(string);
 const order = strict({ orderNumber: text, orderDate: text, revenue: text, phones: text, tags: text, tgId: text });
 const messageOf = (value: unknown) => firstMessage(order, value);
 

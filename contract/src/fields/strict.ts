@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../zod";
 import { expected, quote } from "./field";
 import { say } from "./say";
 

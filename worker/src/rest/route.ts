@@ -18,7 +18,7 @@ import {
 } from "@calltouch-gateway/contract";
 import type { Context, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { type BodyVariables, bearerOf, gate, knockOf, type Scope, type SecretPrincipal } from "../access";
 import { Hono } from "../hono";
 import type { Result } from "../result";
@@ -108,7 +108,7 @@ rest.delete("/orders/:orderNumber", scoped("orders:write"), async (c) => {
 });
 
 rest.get("/orders/:orderNumber", scoped("orders:read"), async (c) => {
-  const orderNumber = parseIn(z.string().transform(normalizeOrderNumber), c.req.param("orderNumber"), languageOf(c));
+  const orderNumber = parseIn(z.pipe(z.string(), z.transform(normalizeOrderNumber)), c.req.param("orderNumber"), languageOf(c));
   if (!orderNumber.success)
     return invalid(
       c,
@@ -149,12 +149,15 @@ rest.post("/deliveries:replay", scoped("admin"), async (c) => {
 rest.post("/deliveries:resume", scoped("admin"), async (c) => c.json(await resumeDelivery(callerOf(c)), 200));
 
 /** `?wait=ms` of an update: the envelope's `wait` of `orders.update`, as a query parameter. */
-const waitParam = z
-  .string()
-  .regex(/^\d+$/, { error: () => say("wait is a whole number of milliseconds", "wait: целое число миллисекунд") })
-  .transform(Number)
-  .pipe(z.int().max(MAX_WAIT_MS, { error: () => say(`wait is at most ${MAX_WAIT_MS} ms`, `wait не больше ${MAX_WAIT_MS} мс`) }))
-  .optional();
+const waitParam = z.optional(
+  z.pipe(
+    z.pipe(
+      z.string().check(z.regex(/^\d+$/, { error: () => say("wait is a whole number of milliseconds", "wait: целое число миллисекунд") })),
+      z.transform(Number),
+    ),
+    z.int().check(z.maximum(MAX_WAIT_MS, { error: () => say(`wait is at most ${MAX_WAIT_MS} ms`, `wait не больше ${MAX_WAIT_MS} мс`) })),
+  ),
+);
 
 /**
  * A PATCH body as the update of the deal its path names. The path is the deal's id, so the body need not
@@ -212,7 +215,7 @@ function readJson(c: RestContext): Parsed<unknown> {
 }
 
 /** A call of deals as `schema` reads it, its orders counted first: too many is a 413 with the limit, not a 400. */
-function parseBody<T extends z.ZodType>(c: RestContext, schema: T): Parsed<z.output<T>> {
+function parseBody<T extends z.ZodMiniType>(c: RestContext, schema: T): Parsed<z.output<T>> {
   const body = readJson(c);
   if (!body.ok) return body;
   const tooMany = tooManyOrders(body.data, c.var.settings);

@@ -18,7 +18,7 @@ import {
   type ReplayInput,
   type SiteOverview,
 } from "@calltouch-gateway/contract";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { outboxOf } from "../outbox/site";
 
 /** Whose deliveries: the site of the caller's key. */
@@ -134,7 +134,7 @@ export const MAX_DEALS_FOUND = 20;
  */
 export async function findDeals(caller: DeliveriesCaller, words: string): Promise<DealsFound> {
   const outbox = outboxOf(caller.env, caller.principal.site);
-  const orderNumber = z.string().transform(normalizeOrderNumber).safeParse(words);
+  const orderNumber = z.pipe(z.string(), z.transform(normalizeOrderNumber)).safeParse(words);
   const phone = words.replace(/\D/g, "").length >= 7 ? canonicalPhone(words.trim()) : null;
   const [byNumber, byPhone] = await Promise.all([
     orderNumber.success && orderNumber.data !== "" ? outbox.status([orderNumber.data]) : [],

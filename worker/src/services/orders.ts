@@ -20,7 +20,7 @@ import {
   type Receipt,
   toCall,
 } from "@calltouch-gateway/contract";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { allows, type SecretPrincipal } from "../access";
 import { compileChange, sendAs } from "../outbox/compile";
 import { outboxOf } from "../outbox/site";
@@ -61,7 +61,9 @@ export interface OrderFailure {
  */
 export type Outcome<T> = Result<T, OrderFailure>;
 
-const idempotencyKey = z.string().trim().min(1).max(255, "the Idempotency-Key header must be at most 255 characters").optional();
+const idempotencyKey = z.optional(
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(255, "the Idempotency-Key header must be at most 255 characters")),
+);
 
 /**
  * Stores the changes of one call in the site's outbox and answers a receipt per order, in input order.

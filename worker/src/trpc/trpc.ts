@@ -6,7 +6,9 @@
  */
 import { type ErrorData, type FieldError, invalidInputMessage, parseIn, toFieldErrors } from "@calltouch-gateway/contract";
 import { initTRPC, TRPCError, type TRPCErrorShape } from "@trpc/server";
-import { ZodError, type ZodType } from "zod";
+import type { ZodMiniType } from "zod/mini";
+// From zod's core directly: reading it as `$ZodError` keeps all of zod core in the bundle.
+import { $ZodError } from "zod/v4/core";
 import { gate, type Knock, type Need, type Refusal, type Scope } from "../access";
 
 // 1. CONTEXT
@@ -57,7 +59,7 @@ const t = initTRPC.context<Context>().create({
   isDev: false,
   errorFormatter({ shape, error, ctx }): TRPCErrorShape<ErrorData> {
     const fieldErrors =
-      error.cause instanceof ZodError
+      error.cause instanceof $ZodError
         ? toFieldErrors(error.cause)
         : error.cause instanceof InvalidFields
           ? error.cause.fieldErrors
@@ -146,7 +148,7 @@ export function scopedProcedure(scope: Scope) {
  *
  * @example create: scopedInput("orders:write", ordersCreateInput).mutation(({ input, ctx }) => ...)
  */
-export function scopedInput<S extends ZodType>(
+export function scopedInput<S extends ZodMiniType>(
   scope: Scope,
   schema: S,
   /** A check of the raw input before the schema reads it (counting a call's orders); its error is the answer. */
@@ -157,7 +159,7 @@ export function scopedInput<S extends ZodType>(
       const refusal = before?.(await getRawInput(), ctx);
       if (refusal) throw refusal;
       const result = await next();
-      if (result.ok || ctx.knock.language === "en" || !(result.error.cause instanceof ZodError)) return result;
+      if (result.ok || ctx.knock.language === "en" || !(result.error.cause instanceof $ZodError)) return result;
       // A valid input means the refusal came from elsewhere: it stays as it is.
       const again = parseIn(schema, await getRawInput(), ctx.knock.language);
       return again.success ? result : { ...result, error: new TRPCError({ code: "BAD_REQUEST", cause: again.error }) };

@@ -7,7 +7,7 @@ import {
   purgeInput,
 } from "@calltouch-gateway/contract";
 import { TRPCError } from "@trpc/server";
-import type { ZodType } from "zod";
+import type { ZodMiniType } from "zod/mini";
 import { accept, acceptDeletes, dryRun, type OrderFailure, type Outcome, purgeDeals, statusOf, tooManyOrders } from "../../services/orders";
 import { invalidFields, router, scopedInput } from "../trpc";
 
@@ -24,7 +24,7 @@ function orThrow<T>(outcome: Outcome<T>): T {
 }
 
 /** A call of deals (or of deletes), whose orders are counted before its schema reads them: too many is a 413 with the limit. */
-const writer = <S extends ZodType>(schema: S) =>
+const writer = <S extends ZodMiniType>(schema: S) =>
   scopedInput("orders:write", schema, (rawInput, ctx) => {
     const tooMany = tooManyOrders(rawInput, ctx.settings);
     return tooMany && new TRPCError({ code: CODES[tooMany.kind], message: tooMany.message });
