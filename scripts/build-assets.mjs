@@ -6,7 +6,7 @@
 //                                                            <version> is the client package's
 // Each name carries its version: a file once served under a name never changes, which is what lets
 // browsers keep it for a year and sites pin it with an integrity hash (README "Website forms").
-// It also writes worker/src/rest/openapi-schemas.json again (scripts/openapi-schemas.mjs), so that no
+// It also writes worker/public/openapi-schemas.json again (scripts/openapi-schemas.mjs), so that no
 // `wrangler dev` or deploy runs a document older than the contract.
 //
 //   node scripts/build-assets.mjs      (wrangler runs it before every `wrangler dev` and `wrangler deploy`)
@@ -62,5 +62,5 @@ export async function buildAssets() {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const files = await buildAssets();
   console.log(`[build-assets] ${files.length} files in worker/public/static`);
-  if (await writeOpenApiSchemas()) console.log("[build-assets] worker/src/rest/openapi-schemas.json written from the contract");
+  if (await writeOpenApiSchemas()) console.log("[build-assets] worker/public/openapi-schemas.json written from the contract");
 }

@@ -1,8 +1,9 @@
-// Writes worker/src/rest/openapi-schemas.json, the OpenAPI document's component schemas, from the
-// contract's zod schemas (worker/src/rest/openapi-components.ts). The Worker imports the JSON and states
-// its deployment's limits in it at the first request for /openapi.json, so zod's JSON Schema converter
-// stays out of its bundle. The file is committed, so that a fresh clone runs and tests without a build;
-// scripts/build-assets.mjs writes it again before every `wrangler dev` and `wrangler deploy`.
+// Writes worker/public/openapi-schemas.json, the OpenAPI document's component schemas, from the
+// contract's zod schemas (worker/src/rest/openapi-components.ts). A static asset: the Worker reads it
+// through its ASSETS binding at the first request for /openapi.json and states its deployment's limits
+// in it, so neither zod's JSON Schema converter nor the schemas are in its bundle. The file is committed,
+// so that a fresh clone runs and tests without a build; scripts/build-assets.mjs writes it again before
+// every `wrangler dev` and `wrangler deploy`.
 //
 //   node scripts/openapi-schemas.mjs           writes the file (when its content changed)
 //   node scripts/openapi-schemas.mjs --check   exits 1 when the file is not what the contract yields
@@ -14,8 +15,8 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const SCHEMAS_PATH = join(root, "worker/src/rest/openapi-schemas.json");
-export const STALE = "worker/src/rest/openapi-schemas.json is not what the contract yields: run `node scripts/openapi-schemas.mjs`";
+export const SCHEMAS_PATH = join(root, "worker/public/openapi-schemas.json");
+export const STALE = "worker/public/openapi-schemas.json is not what the contract yields: run `node scripts/openapi-schemas.mjs`";
 
 /**
  * The file's text as the contract yields it now: the JSON Schema of every component, two-space indented.
@@ -70,8 +71,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       console.error(STALE);
       process.exit(1);
     }
-    console.log("worker/src/rest/openapi-schemas.json: up to date");
+    console.log("worker/public/openapi-schemas.json: up to date");
   } else {
-    console.log(`worker/src/rest/openapi-schemas.json: ${(await writeOpenApiSchemas()) ? "written" : "already up to date"}`);
+    console.log(`worker/public/openapi-schemas.json: ${(await writeOpenApiSchemas()) ? "written" : "already up to date"}`);
   }
 }

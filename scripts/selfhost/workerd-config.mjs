@@ -152,6 +152,8 @@ function bindings(worker, settings, workerdVersion) {
     if (!(name in worker.vars)) list.push({ name, fromEnvironment: name });
   }
   for (const { name, className } of worker.durableObjects) list.push({ name, durableObjectNamespace: className });
+  // The Worker reads an asset as Cloudflare's binding hands it: the file at the request's path.
+  if (worker.assets?.binding) list.push({ name: worker.assets.binding, service: ASSETS_FILES_SERVICE });
   for (const { name, limit, period } of worker.rateLimits) {
     list.push({
       name,

@@ -21,8 +21,9 @@ import { parse } from "smol-toml";
  *   unavailable: string[];
  * }} WorkerConfig
  *
- * `[assets]`: `directory` as wrangler.toml writes it (relative to the file), `htmlHandling` if set.
- * @typedef {{ directory: string; htmlHandling: string | undefined }} StaticAssets
+ * `[assets]`: `directory` as wrangler.toml writes it (relative to the file), `htmlHandling` if set, and
+ * the name of the Worker's binding that reads them (`binding`), if any.
+ * @typedef {{ directory: string; htmlHandling: string | undefined; binding?: string | undefined }} StaticAssets
  */
 
 /** Keys that `wrangler deploy` reads and the running Worker never sees (routes, bundling, account). */
@@ -199,8 +200,8 @@ function rateLimit(binding) {
 }
 
 /**
- * `[assets]` as self-hosting serves it (assets-router.mjs): before the Worker, each at its own path. What
- * would change that order or give the Worker a binding is refused by name.
+ * `[assets]` as self-hosting serves it (assets-router.mjs): before the Worker, each at its own path, and
+ * to the Worker through its binding, if it has one. What would change that order is refused by name.
  *
  * @param {Record<string, any>} assets
  * @returns {StaticAssets}
@@ -209,6 +210,7 @@ function staticAssets(assets) {
   /** @type {Record<string, (value: unknown) => boolean>} */
   const served = {
     directory: (value) => typeof value === "string" && value !== "",
+    binding: (value) => typeof value === "string" && /^[A-Za-z_]\w*$/.test(value),
     html_handling: (value) => typeof value === "string",
     not_found_handling: (value) => value === "none",
     run_worker_first: (value) => value === false,
@@ -221,7 +223,7 @@ function staticAssets(assets) {
     }
   }
   if (assets.directory === undefined) throw new Error(`wrangler.toml: [assets] needs a directory`);
-  return { directory: assets.directory, htmlHandling: assets.html_handling };
+  return { directory: assets.directory, htmlHandling: assets.html_handling, binding: assets.binding };
 }
 
 /** `observability = { enabled = false }`, `placement = { mode = "off" }` and the like ask for nothing. */

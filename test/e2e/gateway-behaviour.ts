@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { memoExampleOrder } from "@calltouch-gateway/contract";
 import { beforeEach, expect, it } from "vitest";
 import { assets } from "../../scripts/build-assets.mjs";
+import { SCHEMAS_PATH } from "../../scripts/openapi-schemas.mjs";
 
 /** A running gateway and the simulator it delivers to. */
 export interface GatewayTarget {
@@ -183,6 +184,19 @@ export function gatewayBehaviour(target: () => GatewayTarget): void {
     expect(Buffer.from(await response.arrayBuffer()).equals(built(assets.formHelper))).toBe(true);
     const again = await gateway(assets.formHelper, { headers: { "if-none-match": response.headers.get("etag")! } });
     expect([again.status, again.headers.get("cache-control")]).toEqual([304, "public, max-age=31536000, immutable"]);
+  });
+
+  it("serves /openapi.json with the schemas the Worker reads from its static assets (worker/public/openapi-schemas.json)", async () => {
+    const response = await gateway("/openapi.json");
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { openapi: string; components: { schemas: Record<string, unknown> } };
+    expect(document.openapi).toMatch(/^3\.1\./);
+    // Every component as the build wrote it, but for the two the deployment's limits narrow, and OrderChange made from OrderUpdate.
+    const written = JSON.parse(readFileSync(SCHEMAS_PATH, "utf8")) as Record<string, unknown>;
+    const { OrdersCreate, OrdersUpdate, OrderChange, ...served } = document.components.schemas;
+    const { OrdersCreate: _create, OrdersUpdate: _update, ...asWritten } = written;
+    expect([OrdersCreate, OrdersUpdate, OrderChange]).not.toContain(undefined);
+    expect(served).toEqual(asWritten);
   });
 
   it("answers a path that names an asset before the Worker, and hands the Worker every other path", async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
+import { SCHEMAS_PATH } from "../../scripts/openapi-schemas.mjs";
 import { buildOpenApiDocument } from "../../worker/src/rest/openapi.ts";
 
 // The validators compile JSON schemas into code (ajv), which workerd does not allow: they run here, on
@@ -10,7 +11,9 @@ import { buildOpenApiDocument } from "../../worker/src/rest/openapi.ts";
 type Document = ReturnType<typeof buildOpenApiDocument>;
 /** A deployment's limits as the settings' defaults have them (the served document is checked against the real ones in rest.test.ts). */
 const LIMITS = { maxOrdersPerCall: 1000, maxWaitMs: 30_000, maxBodyBytes: 2 * 1024 * 1024 };
-const document = () => buildOpenApiDocument(LIMITS);
+// The component schemas as the Worker reads them: the static asset scripts/openapi-schemas.mjs writes.
+const components = JSON.parse(readFileSync(SCHEMAS_PATH, "utf8"));
+const document = () => buildOpenApiDocument(LIMITS, components);
 
 /** Every node of the document with its JSON pointer. */
 function* nodes(value: unknown, pointer = "#"): Generator<[string, Record<string, unknown>]> {
@@ -66,7 +69,7 @@ describe("the OpenAPI document", () => {
   it("states the deployment's limits", () => {
     for (const limits of [LIMITS, { maxOrdersPerCall: 7, maxWaitMs: 1234, maxBodyBytes: 4096 }]) {
       const { maxOrdersPerCall, maxWaitMs, maxBodyBytes } = limits;
-      const document = buildOpenApiDocument(limits);
+      const document = buildOpenApiDocument(limits, components);
       const orderLists = [...nodes(document)].filter(([pointer, node]) => /Orders(Create|Update)\//.test(pointer) && node.type === "array");
       expect(orderLists.map(([, node]) => node.maxItems)).toEqual([maxOrdersPerCall, maxOrdersPerCall, maxOrdersPerCall, maxOrdersPerCall]);
       const waits = [...nodes(document)].flatMap(([pointer, node]) =>

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import openapiTS, { astToString } from "openapi-typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SCHEMAS_PATH } from "../../scripts/openapi-schemas.mjs";
 import { buildOpenApiDocument } from "../../worker/src/rest/openapi.ts";
 
 const run = promisify(execFile);
@@ -20,7 +21,7 @@ const project = mkdtempSync(join(tmpdir(), "calltouch-gateway-rest-client-"));
 beforeAll(async () => {
   cpSync(fileURLToPath(new URL("./fixtures/rest-client", import.meta.url)), project, { recursive: true });
   const limits = { maxOrdersPerCall: 1000, maxWaitMs: 30_000, maxBodyBytes: 2 * 1024 * 1024 };
-  const types = astToString(await openapiTS(JSON.stringify(buildOpenApiDocument(limits))));
+  const types = astToString(await openapiTS(JSON.stringify(buildOpenApiDocument(limits, JSON.parse(readFileSync(SCHEMAS_PATH, "utf8"))))));
   writeFileSync(join(project, "gateway-api.d.ts"), types);
   mkdirSync(join(project, "node_modules"));
   symlinkSync(join(root, "test/node_modules/openapi-fetch"), join(project, "node_modules/openapi-fetch"), "dir");

@@ -293,7 +293,7 @@ export function siteSettings(settings: Settings, siteId: string): SiteSettings {
  * The limits a caller runs into as this deployment sets them, or as the schema's defaults when its
  * settings cannot be read: what the OpenAPI document states.
  *
- * @example openApiDocumentFor(callerLimits(env)).paths["/v1/orders"] // "up to 1000" orders, "at most 30000" ms
+ * @example openApiDocumentFor(callerLimits(env), components).paths["/v1/orders"] // "up to 1000" orders, "at most 30000" ms
  */
 export function callerLimits(env: object): { maxOrdersPerCall: number; maxWaitMs: number; maxBodyBytes: number } {
   const read = readSettings(env);

@@ -77,6 +77,9 @@ describe.each([
       const durableObject = /^DurableObjectNamespace<import\(".*"\)\.(\w+)>$/.exec(type)?.[1];
       if (type === "RateLimit") {
         expect(binding.wrapped.moduleName).toBe(RATE_LIMIT_MODULE);
+      } else if (type === "Fetcher") {
+        // The only service binding wrangler.toml gives: [assets] binding, to the assets' files.
+        expect(binding).toEqual({ name, service: ASSETS_FILES_SERVICE });
       } else if (durableObject) {
         expect(binding.durableObjectNamespace).toBe(durableObject);
         expect(service.durableObjectNamespaces).toContainEqual(expect.objectContaining({ className: durableObject, enableSql: true }));
@@ -181,11 +184,13 @@ deleted_classes = ["Legacy"]
 
 describe("static assets", () => {
   it("are served before the Worker: the socket serves the router, which hands the Worker what names no asset", () => {
-    const { worker, config } = configOf(readFileSync(join(root, "wrangler.toml"), "utf8"));
+    const { worker, config, bindings } = configOf(readFileSync(join(root, "wrangler.toml"), "utf8"));
     const services = config.services as any[];
     const router = services.find(({ name }) => name === ASSETS_ROUTER_SERVICE);
 
-    expect(worker.assets).toEqual({ directory: "worker/public", htmlHandling: undefined });
+    expect(worker.assets).toEqual({ directory: "worker/public", htmlHandling: undefined, binding: "ASSETS" });
+    // The Worker reads the assets too (the OpenAPI document's schemas), from the same files.
+    expect(bindings).toContainEqual({ name: "ASSETS", service: ASSETS_FILES_SERVICE });
     expect(worker.unavailable).toEqual([]);
     expect(config.sockets).toEqual([expect.objectContaining({ name: "http", service: ASSETS_ROUTER_SERVICE })]);
     expect(router.worker.bindings).toEqual([
@@ -209,7 +214,7 @@ describe("static assets", () => {
   });
 
   it.each([
-    ["a binding of the Worker to them", `binding = "ASSETS"`, /\[assets\] binding = "ASSETS"/],
+    ["a binding that is no name", `binding = "ASSETS-1"`, /\[assets\] binding = "ASSETS-1"/],
     ["the Worker first", "run_worker_first = true", /run_worker_first = true/],
     ["the Worker first on some paths", `run_worker_first = ["/api/*"]`, /run_worker_first/],
     ["a page for paths that name no asset", `not_found_handling = "single-page-application"`, /not_found_handling/],

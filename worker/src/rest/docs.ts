@@ -1,5 +1,5 @@
 import { Hono } from "../hono";
-import { type DocumentedLimits, openApiDocumentFor } from "./openapi";
+import { type ComponentSchemas, type DocumentedLimits, openApiDocumentFor } from "./openapi";
 
 // Scalar renders the reference in the reader's browser from a static asset of this Worker (written by
 // scripts/build-assets.mjs from the pinned @scalar/api-reference): no CDN, so the page renders where
@@ -47,9 +47,32 @@ const page = `<!doctype html>
  *
  * @example app.route("/", docs); // before the middleware that needs settings
  */
-export const docs = new Hono<{ Variables: { limits: DocumentedLimits } }>();
+export const docs = new Hono<{ Bindings: { ASSETS: StaticAssets }; Variables: { limits: DocumentedLimits } }>();
+
+/** What of the ASSETS binding (a `Fetcher`) this module uses: Node's tests read it without Workers' types. */
+interface StaticAssets {
+  fetch(url: URL): Promise<Response>;
+}
+
+/** The static asset holding the document's component schemas (scripts/openapi-schemas.mjs writes it). */
+export const SCHEMAS_ASSET = "/openapi-schemas.json";
+
+let components: ComponentSchemas | undefined;
+
+/**
+ * The document's component schemas, read from the static assets at the first request of an isolate: a
+ * file of the deployment, so they never change while it runs. A failed read throws (a 500 with the
+ * request id) and is tried again at the next request.
+ */
+async function componentSchemas(assets: StaticAssets, url: string): Promise<ComponentSchemas> {
+  if (components) return components;
+  const response = await assets.fetch(new URL(SCHEMAS_ASSET, url));
+  if (!response.ok) throw new Error(`the static asset ${SCHEMAS_ASSET} answered ${response.status}`);
+  components = (await response.json()) as ComponentSchemas;
+  return components;
+}
 
 // The document states this deployment's limits, which the Worker puts in `c.var.limits` (this module
 // reads no settings: Node's tests read it too).
-docs.get("/openapi.json", (c) => c.json(openApiDocumentFor(c.var.limits)));
+docs.get("/openapi.json", async (c) => c.json(openApiDocumentFor(c.var.limits, await componentSchemas(c.env.ASSETS, c.req.url))));
 docs.get("/docs", (c) => c.html(page));

@@ -1,8 +1,8 @@
 /**
  * The OpenAPI document's component schemas, converted from the contract's zod schemas to JSON Schema.
- * Only the build runs this (scripts/openapi-schemas.mjs writes openapi-schemas.json, which the Worker
- * imports): zod's JSON Schema converter is code the Worker would carry for one document that never
- * changes while it runs. test/tooling/openapi-schemas.test.ts fails when the JSON is not what this yields.
+ * Only the build runs this (scripts/openapi-schemas.mjs writes worker/public/openapi-schemas.json, a
+ * static asset the Worker reads): zod's JSON Schema converter and the schemas it yields are bytes the
+ * Worker would carry for one document that never changes while it runs. test/tooling/openapi-schemas.test.ts fails when the JSON is not what this yields.
  */
 import {
   changePage,

@@ -7,8 +7,9 @@
 import { CHANGE_STATES, memoExampleOrder } from "@calltouch-gateway/contract";
 import { memo } from "../memo";
 import type { JsonSchema } from "./openapi-components";
-// The contract's schemas as JSON Schema, converted at build time (scripts/openapi-schemas.mjs).
-import generatedSchemas from "./openapi-schemas.json";
+
+/** The contract's schemas as JSON Schema by component name, converted at build time (scripts/openapi-schemas.mjs). */
+export type ComponentSchemas = Record<string, JsonSchema>;
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: JsonSchema, example?: unknown) => ({
@@ -84,13 +85,14 @@ const exampleReceipts = { receipts: [{ orderNumber: memoExampleOrder.orderNumber
 const exampleUpdate = { status: "Оплачено", revenue: "1500.00", comment: "Оплата по счёту 17" };
 
 /**
- * Builds the document for a deployment's limits. Exported for tests; the Worker serves
- * {@link openApiDocumentFor}, built once per set of limits.
+ * Builds the document for a deployment's limits from the contract's schemas (`components`: the static
+ * asset `/openapi-schemas.json`). Exported for tests; the Worker serves {@link openApiDocumentFor}, built
+ * once per set of limits.
  *
- * @example buildOpenApiDocument({ maxOrdersPerCall: 1000, maxWaitMs: 30_000, maxBodyBytes: 2_097_152 }).paths["/v1/orders"].post.requestBody.content["application/json"].example // memoExampleOrder
+ * @example buildOpenApiDocument({ maxOrdersPerCall: 1000, maxWaitMs: 30_000, maxBodyBytes: 2_097_152 }, components).paths["/v1/orders"].post.requestBody.content["application/json"].example // memoExampleOrder
  */
-export function buildOpenApiDocument(limits: DocumentedLimits) {
-  const schemas = { ...(generatedSchemas as Record<string, JsonSchema>) };
+export function buildOpenApiDocument(limits: DocumentedLimits, components: ComponentSchemas) {
+  const schemas = { ...components };
   schemas.OrdersCreate = callWithin(schemas.OrdersCreate!, limits);
   schemas.OrdersUpdate = callWithin(schemas.OrdersUpdate!, limits);
   const { required, ...update } = schemas.OrderUpdate as JsonSchema & { required?: string[] };
@@ -299,8 +301,12 @@ const documents = new Map<string, ReturnType<typeof buildOpenApiDocument>>();
  * asked for: the schemas do not change while the Worker runs, and converting them on every request
  * would spend CPU for nothing.
  *
- * @example app.get("/openapi.json", (c) => c.json(openApiDocumentFor(limitsOf(settings))));
+ * `components` are the same for every call of an isolate (one static asset).
+ *
+ * @example app.get("/openapi.json", async (c) => c.json(openApiDocumentFor(limitsOf(settings), await componentSchemas(c.env.ASSETS, c.req.url))));
  */
-export function openApiDocumentFor(limits: DocumentedLimits): ReturnType<typeof buildOpenApiDocument> {
-  return memo(documents, `${limits.maxOrdersPerCall}:${limits.maxWaitMs}:${limits.maxBodyBytes}`, () => buildOpenApiDocument(limits));
+export function openApiDocumentFor(limits: DocumentedLimits, components: ComponentSchemas): ReturnType<typeof buildOpenApiDocument> {
+  return memo(documents, `${limits.maxOrdersPerCall}:${limits.maxWaitMs}:${limits.maxBodyBytes}`, () =>
+    buildOpenApiDocument(limits, components),
+  );
 }
