@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { memoExampleOrder } from "@calltouch-gateway/contract";
 import { beforeEach, expect, it } from "vitest";
 import { assets } from "../../scripts/build-assets.mjs";
@@ -15,6 +16,8 @@ export interface GatewayTarget {
   gatewayUrl: string;
   simulatorUrl: string;
 }
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
 
 /** The example's admin key, and its public form key with the origin it allows. */
 const API_KEY = "dev-key";
@@ -197,6 +200,21 @@ export function gatewayBehaviour(target: () => GatewayTarget): void {
     const { OrdersCreate: _create, OrdersUpdate: _update, ...asWritten } = written;
     expect([OrdersCreate, OrdersUpdate, OrderChange]).not.toContain(undefined);
     expect(served).toEqual(asWritten);
+  });
+
+  it("serves the console's stylesheet, which every console page links, as a static asset its policy allows", async () => {
+    const page = await gateway("/console");
+    expect(page.headers.get("content-security-policy")).toContain("style-src 'self'");
+    const stylesheet = /<link rel="stylesheet" href="([^"]+)">/.exec(await page.text())?.[1];
+    expect(stylesheet).toBe("/console.css");
+
+    const response = await gateway(stylesheet!);
+    expect([response.status, response.headers.get("content-type"), response.headers.has("x-request-id")]).toEqual([
+      200,
+      "text/css; charset=utf-8",
+      false,
+    ]);
+    expect(Buffer.from(await response.arrayBuffer()).equals(readFileSync(join(root, "worker/public/console.css")))).toBe(true);
   });
 
   it("answers a path that names an asset before the Worker, and hands the Worker every other path", async () => {
