@@ -12,7 +12,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { importBundled } from "./import-bundled.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const SCHEMAS_PATH = join(root, "worker/public/openapi-schemas.json");
@@ -25,18 +25,7 @@ export const STALE = "worker/public/openapi-schemas.json is not what the contrac
  * @returns {Promise<string>}
  */
 export async function openApiSchemasJson() {
-  // Bundled as the Worker would bundle it: the contract imports TypeScript modules without extensions,
-  // which Node's own loader does not resolve.
-  const result = await build({
-    stdin: { contents: 'export { componentSchemas } from "./worker/src/rest/openapi-components.ts";\n', resolveDir: root, loader: "ts" },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    write: false,
-    logLevel: "warning",
-  });
-  const code = result.outputFiles[0]?.text ?? "";
-  const { componentSchemas } = await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
+  const { componentSchemas } = await importBundled('export { componentSchemas } from "./worker/src/rest/openapi-components.ts";\n');
   return `${JSON.stringify(componentSchemas(), null, 2)}\n`;
 }
 

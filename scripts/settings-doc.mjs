@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { importBundled } from "./import-bundled.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const readmePath = join(root, "README.md");
@@ -86,21 +86,9 @@ export function withTable(readme, table) {
  * @returns {Promise<{ settingsSchema: { shape: Record<string, any> }; SETTING_DOCS: Record<string, { kind: string; meaning: string }> }>}
  */
 async function loadSettings() {
-  const result = await build({
-    stdin: {
-      contents:
-        'export { settingsSchema } from "./worker/src/settings.ts";\nexport { SETTING_DOCS } from "./worker/src/settings-doc.ts";\n',
-      resolveDir: root,
-      loader: "ts",
-    },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    write: false,
-    logLevel: "warning",
-  });
-  const code = result.outputFiles[0]?.text ?? "";
-  return import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
+  return importBundled(
+    'export { settingsSchema } from "./worker/src/settings.ts";\nexport { SETTING_DOCS } from "./worker/src/settings-doc.ts";\n',
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
