@@ -29,6 +29,7 @@ import {
   type Tally,
   withDeliveryHeld,
 } from "./lib/drive.ts";
+import { describeFlushTimes, type FlushTimes, flushTimes, percentile } from "./lib/flush-times.ts";
 import { type LocalWorker, startLocalWorker } from "./lib/local-worker.ts";
 import { step } from "./lib/progress.ts";
 import { duration, num, printResult, printTable, verdict } from "./lib/report.ts";
@@ -108,27 +109,32 @@ async function requestLog(simulatorUrl: string): Promise<LoggedRequest[]> {
 
 interface GatewayRun extends Run {
   stats: DeliveryStats;
+  times: FlushTimes;
 }
 
 /** 10,000 deals accepted while delivery is held, then delivered; the clock starts when delivery may start. */
 async function runQueued(servers: Servers): Promise<GatewayRun> {
   step(`gateway queued: accepting ${num(gatewayDeals)} deals while delivery is held`);
+  const logsFrom = servers.logs().length;
   const resumedAt = await withDeliveryHeld(servers, () => ingest(servers.gatewayUrl, deals("queued", gatewayDeals)));
   step("gateway queued: delivering");
   const stats = await settled(servers.gatewayUrl, 600_000);
-  return { ...summarize(await requestLog(servers.simulatorUrl), gatewayDeals, resumedAt), stats };
+  const times = flushTimes(servers.logs().slice(logsFrom));
+  return { ...summarize(await requestLog(servers.simulatorUrl), gatewayDeals, resumedAt), stats, times };
 }
 
 /** 10,000 deals delivered while they are being accepted; the clock starts with the first call. */
 async function runLive(servers: Servers): Promise<GatewayRun & { ingestMs: number }> {
   await simulator(servers.simulatorUrl, "DELETE", "requests");
   step(`gateway live: accepting ${num(gatewayDeals)} deals while delivering them`);
+  const logsFrom = servers.logs().length;
   const startedAt = Date.now();
   await ingest(servers.gatewayUrl, deals("live", gatewayDeals));
   const ingestMs = Date.now() - startedAt;
   step("gateway live: delivering the rest");
   const stats = await settled(servers.gatewayUrl, 600_000);
-  return { ...summarize(await requestLog(servers.simulatorUrl), gatewayDeals, startedAt), ingestMs, stats };
+  const times = flushTimes(servers.logs().slice(logsFrom));
+  return { ...summarize(await requestLog(servers.simulatorUrl), gatewayDeals, startedAt), ingestMs, stats, times };
 }
 
 async function runNaive(simulatorUrl: string, orders: readonly CalltouchCreateOrder[]): Promise<Run> {
@@ -154,10 +160,10 @@ async function runNaive(simulatorUrl: string, orders: readonly CalltouchCreateOr
 
 const dealsPerSecond = (run: Run) => run.delivered / (run.deliveryMs / 1000);
 const perThousand = (run: Run) => (run.requests / run.delivered) * 1000;
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 step("starting the gateway and the simulator (wrangler dev)");
-const servers = await startDevServers();
+// At `log`, so that the gateway's `flush` lines tell where each cycle went (`lib/flush-times.ts`).
+const servers = await startDevServers({ logLevel: "log" });
 try {
   const { simulatorUrl, gatewayUrl } = servers;
   await simulator(simulatorUrl, "DELETE", "config");
@@ -210,6 +216,7 @@ try {
         `p95 ${percentile(run.cycles, 0.95)} ms (1000 at the ceiling); gaps between requests median ${percentile(run.gaps, 0.5)} ms, ` +
         `max ${run.gaps.at(-1) ?? 0} ms; outbox ${num(run.stats.delivered)} delivered, ${run.stats.dead} dead`,
     );
+    console.log(describeFlushTimes(`gateway ${name}`, run.times));
   }
 
   const multiSiteRatio = several.delivered / (several.deliveryMs / 1000) / CEILING;
@@ -220,6 +227,7 @@ try {
       `${several.duplicates} delivered twice; ${duration(several.deliveryMs)} (${num(several.delivered / (several.deliveryMs / 1000), 1)} deals/s, ` +
       `${num(multiSiteRatio, 3)} of the ceiling); every site had work for the first ${duration(several.windowMs)}`,
   );
+  console.log(describeFlushTimes(`${siteCount} sites`, several.times));
   printTable([
     ["site", "deals delivered", "while all had work", "of a fair share"],
     ...several.sites.map((site) => [site.siteId, num(site.delivered), num(site.inWindow), num(site.share, 3)]),
@@ -246,7 +254,14 @@ try {
       `each ≥ ${MIN_SITE_SHARE * 100} % of a fair share while all have work; no gateway request refused for rate; every deal delivered exactly once`,
     failures,
   );
-  printResult("delivery", { queuedRatio: ratio(queued), liveRatio: ratio(live), multiSiteRatio, minSiteShare });
+  printResult("delivery", {
+    queuedRatio: ratio(queued),
+    liveRatio: ratio(live),
+    multiSiteRatio,
+    minSiteShare,
+    answerMsMedian: percentile(queued.times.answerMs, 0.5),
+    slotLagMsMedian: percentile(queued.times.slotLagMs, 0.5),
+  });
 } finally {
   await servers.stop();
 }

@@ -3,6 +3,7 @@
 //
 //   node scripts/dev.mjs [--gateway-port 8787] [--simulator-port 8788] [--examples-port 8080]
 //                        [--vars .dev.vars] [--persist-to .wrangler/state] [--config wrangler.toml]
+//                        [--log-level warn]
 //
 // with Node 22.12 or later, after `pnpm install` (`scripts/run dev` does both, and brings that Node when
 // the machine's is older). Wrangler runs from node_modules on this same Node, whatever PATH holds.
@@ -13,6 +14,7 @@
 // --config names the gateway's wrangler config: a benchmark starts it with its bindings' limits raised.
 // The example pages name the gateway as http://localhost:8787; with another --gateway-port they are
 // served with that port instead, so that the form posts to this gateway.
+// --log-level is wrangler's: at `log` the Workers' console.log lines show too (a benchmark reads the gateway's).
 import { copyFileSync, existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -30,6 +32,7 @@ const { values: options } = parseArgs({
     vars: { type: "string", default: ".dev.vars" },
     "persist-to": { type: "string", default: ".wrangler/state" },
     config: { type: "string", default: "wrangler.toml" },
+    "log-level": { type: "string", default: "warn" },
   },
 });
 
@@ -58,7 +61,7 @@ if (!existsSync(wranglerBin)) {
   console.error("[dev] wrangler is not installed: run `pnpm install` (or `scripts/run dev`, which does)");
   process.exit(1);
 }
-const wrangler = `${JSON.stringify(process.execPath)} ${JSON.stringify(wranglerBin)} dev --log-level warn --show-interactive-dev-session=false --inspector-port 0`;
+const wrangler = `${JSON.stringify(process.execPath)} ${JSON.stringify(wranglerBin)} dev --log-level ${options["log-level"]} --show-interactive-dev-session=false --inspector-port 0`;
 // A state folder per Worker: two workerd processes opening the same folder's SQLite files (the local
 // cache's, R2's, D1's, …) at once now and then fail to start with SQLITE_BUSY.
 const persistTo = (/** @type {string} */ worker) => `--persist-to ${JSON.stringify(join(resolve(root, options["persist-to"]), worker))}`;

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startDevServers } from "../../test/e2e/dev-servers.ts";
 import { DEV_KEY, type DeliveryStats, deals, ingest, type LoggedRequest, mutate, query, settled, simulator, type Tally } from "./drive.ts";
+import { type FlushTimes, flushTimes } from "./flush-times.ts";
 import { note, step } from "./progress.ts";
 
 const exampleVars = fileURLToPath(new URL("../../.dev.vars.example", import.meta.url));
@@ -32,6 +33,8 @@ export interface SeveralSitesRun extends Tally {
   /** While every site still had work: until the first site's last accepted request. */
   windowMs: number;
   stats: DeliveryStats[];
+  /** Every site's requests' answer times and slot lags. */
+  times: FlushTimes;
 }
 
 /**
@@ -86,7 +89,7 @@ export async function runSeveralSites({
 }): Promise<SeveralSitesRun> {
   const { sites, vars } = sitesAndVars(count);
   step(`${count} sites: starting the gateway and the simulator`);
-  const servers = await startDevServers({ set: vars });
+  const servers = await startDevServers({ set: vars, logLevel: "log" });
   try {
     const { gatewayUrl, simulatorUrl } = servers;
     await simulator(simulatorUrl, "DELETE", "config");
@@ -110,7 +113,7 @@ export async function runSeveralSites({
       note(`site ${site.siteId} settled`);
     }
     const log = (await simulator<{ requests: LoggedRequest[] }>(simulatorUrl, "GET", "requests")).requests;
-    return summarize(log, sites, dealsPerSite, slotMs, stats);
+    return { ...summarize(log, sites, dealsPerSite, slotMs, stats), times: flushTimes(servers.logs()) };
   } finally {
     await servers.stop();
   }
@@ -122,7 +125,7 @@ function summarize(
   dealsPerSite: number,
   slotMs: number,
   stats: DeliveryStats[],
-): SeveralSitesRun {
+): Omit<SeveralSitesRun, "times"> {
   const accepted = new Map<string, number>();
   const deliveredAt: { siteId: string; at: number; deals: number }[] = [];
   for (const request of log.filter((entry) => entry.outcome === "ok")) {

@@ -15,6 +15,8 @@ export interface DevServers {
   examplesUrl: string;
   /** The Workers' local state (`--persist-to`): `gateway/` and `simulator/` under it; `stop()` removes it. */
   stateDir: string;
+  /** What both Workers and wrangler printed so far (the gateway's structured log lines among them). */
+  logs(): string;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,8 @@ export interface DevServerOptions {
   config?: string;
   /** Vars to set in (a copy of) the vars file, replacing its line or added: `{ CALLTOUCH_RPS: "100" }`. */
   set?: Record<string, string>;
+  /** Wrangler's log level; default `warn`. At `log` the Workers' console.log lines (each `flush`) show in `logs()`. */
+  logLevel?: "warn" | "log";
 }
 
 /**
@@ -67,6 +71,7 @@ export async function startDevServers(options: DevServerOptions = {}): Promise<D
       ...["--examples-port", String(examplesPort)],
       ...["--vars", vars, "--persist-to", state],
       ...(options.config ? ["--config", options.config] : []),
+      ...(options.logLevel ? ["--log-level", options.logLevel] : []),
     ],
     {
       cwd: root,
@@ -92,6 +97,7 @@ export async function startDevServers(options: DevServerOptions = {}): Promise<D
     simulatorUrl: `http://localhost:${simulatorPort}`,
     examplesUrl: `http://localhost:${examplesPort}/`,
     stateDir: state,
+    logs: () => output,
     async stop() {
       await stopGroup(child);
       rmSync(state, { recursive: true, force: true });

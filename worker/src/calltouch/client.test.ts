@@ -186,3 +186,27 @@ describe("the answer classifier, row by row, against the simulator", () => {
     expect(ROWS.map((row) => row.id)).toEqual(tested);
   });
 });
+
+describe("a prepared request", () => {
+  it("builds its body when prepared, and reaches Calltouch only when sent", async () => {
+    const bodies: string[] = [];
+    const recording = createCalltouchClient({
+      ...options,
+      fetch: (input, init) => {
+        bodies.push(String(init?.body));
+        return fetch(input, init);
+      },
+    });
+    const orders = [order("a")];
+
+    const request = recording.prepare("create", orders);
+    orders[0]!.status = "changed after it was prepared";
+    expect(bodies).toEqual([]);
+    expect(await simulator.requests()).toHaveLength(0);
+
+    const verdict = await request.send();
+
+    expect(verdict).toMatchObject({ kind: "results", results: [{ orderNumber: "a", ok: true }] });
+    expect(bodies.map((body) => JSON.parse(body))).toEqual([{ crm: "test-crm", orders: [order("a")] }]);
+  });
+});

@@ -26,6 +26,17 @@ export interface CalltouchClient {
    * (`classify.ts`): `results` holds one result per order, in the orders' order. Never throws.
    */
   send<K extends ChangeKind>(kind: K, orders: WireOrder<K>[]): Promise<Verdict>;
+  /**
+   * The same request built now and sent later (`send()` of the answer, once): a sender that waits for its
+   * moment builds the body while it waits, so that only the fetch is left when the moment comes.
+   */
+  prepare<K extends ChangeKind>(kind: K, orders: WireOrder<K>[]): PreparedRequest;
+}
+
+/** A request to Calltouch, its body built, ready to go. */
+export interface PreparedRequest {
+  /** Sends it and answers the classifier's verdict on the answer; never throws. */
+  send(): Promise<Verdict>;
 }
 
 const paths: Record<ChangeKind, string> = {
@@ -50,24 +61,24 @@ export function createCalltouchClient(options: CalltouchClientOptions): Calltouc
     "Content-Type": "application/json",
   };
 
-  return {
-    async send(kind, orders) {
-      const body =
-        kind === "create"
-          ? { crm: options.crm, orders }
-          : kind === "update"
-            ? { orders }
-            : { orderNumbers: orders.map((order) => order.orderNumber) };
-      return classify(await post(paths[kind], body), orders, options.token);
-    },
+  const prepare = <K extends ChangeKind>(kind: K, orders: WireOrder<K>[]): PreparedRequest => {
+    const body = JSON.stringify(
+      kind === "create"
+        ? { crm: options.crm, orders }
+        : kind === "update"
+          ? { orders }
+          : { orderNumbers: orders.map((order) => order.orderNumber) },
+    );
+    return { send: async () => classify(await post(paths[kind], body), orders, options.token) };
   };
+  return { prepare, send: (kind, orders) => prepare(kind, orders).send() };
 
-  async function post(path: string, body: unknown): Promise<Answer> {
+  async function post(path: string, body: string): Promise<Answer> {
     try {
       const response = await doFetch(options.baseUrl + path, {
         method: "POST",
         headers,
-        body: JSON.stringify(body),
+        body,
         // A redirect is an answer to read, not to follow: fetch would resend a POST as a GET.
         redirect: "manual",
         signal: AbortSignal.timeout(options.timeoutMs),

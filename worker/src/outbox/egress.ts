@@ -3,8 +3,14 @@ import { log } from "../log";
 import { readSettings } from "../settings";
 import { EMPTY_WINDOW, SendWindow, type WindowLimits, type WindowState } from "./send-window";
 
-/** A send slot: granted with its ticket, or not now, with when to come back. */
-export type Grant = { granted: true; ticket: number } | { granted: false; retryAt: number };
+/**
+ * A send slot: granted with its ticket and its moment, or not now, with when to come back. A slot is
+ * granted up to {@link GRANT_AHEAD_MS} before it opens, so that the sender prepares its request (stores
+ * the attempt, builds the body) while it waits: it sends `waitMs` after the grant reached it, never sooner.
+ * `at` is the moment by the egress's clock, for logs; `waitMs` is what a sender with another clock goes by
+ * (the grant's travel only makes its send later).
+ */
+export type Grant = { granted: true; ticket: number; at: number; waitMs: number } | { granted: false; retryAt: number };
 
 /** What the sender tells the egress of an answer. */
 export interface Answered {
@@ -19,6 +25,13 @@ export interface Answered {
  * answered at once with when to come back, so that the outbox can sleep on an alarm instead.
  */
 const MAX_HOLD_MS = 2_000;
+/**
+ * How long before a slot opens it is granted: enough for the grant to reach the sender and for the sender to
+ * store the attempt durably (the output gate holds its fetch until then) and build the body, so that its
+ * request leaves as the slot opens. Longer would pick a batch earlier than needed and keep a granted send
+ * going through a slow-down that another site's answer starts meanwhile.
+ */
+const GRANT_AHEAD_MS = 100;
 /** Added to the client's timeout before a send with no answer stops occupying the budget. */
 const IN_FLIGHT_MARGIN_MS = 5_000;
 const STATE_KEY = "window";
@@ -89,16 +102,24 @@ export class Egress extends DurableObject<Env> {
     this.persist(window);
   }
 
-  /** Grants the slots free now to the waiters in turn, then sleeps until the next one frees or an answer comes. */
+  /**
+   * Grants the slots that open within {@link GRANT_AHEAD_MS} to the waiters in turn, each counted from its
+   * moment; then sleeps until the next is that close or an answer comes. A slot whose moment depends on an
+   * answer still to come is granted only once that answer is told.
+   */
   private pump(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     const window = this.budget();
     const now = Date.now();
     let granted = false;
-    while (this.waiters.length > 0 && window.open(now)) {
+    for (
+      let at = window.opensAt(now);
+      this.waiters.length > 0 && at !== undefined && at - now <= GRANT_AHEAD_MS;
+      at = window.opensAt(now)
+    ) {
       const waiter = this.waiters.shift()!;
-      waiter.resolve({ granted: true, ticket: window.start(now) });
+      waiter.resolve({ granted: true, ticket: window.start(at), at, waitMs: at - now });
       granted = true;
     }
     if (granted) this.persist(window);
@@ -109,7 +130,8 @@ export class Egress extends DurableObject<Env> {
       for (const waiter of this.waiters.splice(0)) waiter.resolve({ granted: false, retryAt: now + held });
       return;
     }
-    this.timer = setTimeout(() => this.pump(), window.delay(now));
+    const next = window.opensAt(now) ?? now + window.delay(now);
+    this.timer = setTimeout(() => this.pump(), Math.max(0, next - GRANT_AHEAD_MS - now));
   }
 
   private budget(): SendWindow {

@@ -1,6 +1,6 @@
 import type { ChangeKind } from "@calltouch-gateway/contract";
 import type { Verdict } from "../calltouch/classify";
-import { calltouchClientFor, type WireOrder } from "../calltouch/client";
+import { calltouchClientFor, type PreparedRequest, type WireOrder } from "../calltouch/client";
 import { log } from "../log";
 import { memo } from "../memo";
 import { type Settings, type SiteSettings, siteSettings } from "../settings";
@@ -60,6 +60,8 @@ export class Flusher {
     const credentials = await credentialsFingerprint(calltouch);
     const deadline = Date.now() + FLUSH_BUDGET_MS;
     let comeBackAt = 0;
+    // When this site's last answer came, for the log: its time to the next request is the loop's, less the window's hold.
+    let answeredAt: number | undefined;
     // The answer to the last send, told to the egress with the next slot's request when one follows at once.
     let answer: Answered | undefined;
     const tell = async () => {
@@ -77,19 +79,29 @@ export class Flusher {
         await scheduler.wait(batch.lingerMs);
         continue;
       }
+      const askedAt = Date.now();
       const grant = await this.acquire(siteId, answer);
       answer = undefined;
       if (!grant.granted) {
         comeBackAt = grant.retryAt;
         break;
       }
+      // The slot's moment by this object's clock: the grant's travel only makes it later.
+      const opensAt = Date.now() + grant.waitMs;
       // Changes may have joined while the slot was awaited: a batch that was not full is picked again.
       const now = batch.changes.length < settings.calltouch.batchSize ? this.choose(settings, false) : batch;
       if (!now) {
         await this.release(grant.ticket);
         continue;
       }
-      answer = await this.send(now, grant.ticket, settings, calltouch, credentials);
+      answer = await this.send(
+        now,
+        { ...grant, opensAt, heldMs: Math.max(0, grant.at - askedAt), answeredAt },
+        settings,
+        calltouch,
+        credentials,
+      );
+      answeredAt = Date.now();
       this.leadsTurn = !this.leadsTurn;
       this.onSettled();
     }
@@ -185,17 +197,18 @@ export class Flusher {
   }
 
   /**
-   * Sends a batch under a granted slot and stores what becomes of each change. Answers what the egress is
-   * still to be told: when the answer came (a slow-down is told at once, to hold every site).
+   * Sends a batch under a granted slot and stores what becomes of each change. The attempt is stored and
+   * the body built while the slot opens (the output gate holds the fetch until the attempt is durable, so
+   * that too is done meanwhile); the request leaves at the slot's moment, never sooner. Answers what the
+   * egress is still to be told: when the answer came (a slow-down is told at once, to hold every site).
    */
   private async send(
     batch: Batch<Routed>,
-    ticket: number,
+    slot: { ticket: number; at: number; opensAt: number; heldMs: number; answeredAt: number | undefined },
     settings: Settings,
     calltouch: SiteSettings,
     credentials: string,
   ): Promise<Answered | undefined> {
-    const started = Date.now();
     const paused = this.store.getValue<Pause>("pause") !== undefined;
     this.ctx.storage.transactionSync(() =>
       this.store.markInFlight(
@@ -203,8 +216,13 @@ export class Flusher {
         batch.sentAs,
       ),
     );
-    const verdict = await this.upstream(batch, settings, calltouch);
+    const request = this.prepare(batch, settings, calltouch);
+    const early = slot.opensAt - Date.now();
+    if (early > 0) await scheduler.wait(early);
+    const started = Date.now();
+    const verdict = await request();
     const now = Date.now();
+    const { ticket } = slot;
     const slowDown = verdict.kind === "slow_down" || verdict.retryAfterMs !== undefined;
     const answer: Answered = { ticket, at: now, ...(slowDown ? { slowDown: { retryAfterMs: verdict.retryAfterMs } } : {}) };
     if (slowDown) await this.answered(answer);
@@ -234,6 +252,11 @@ export class Flusher {
         kind: batch.sentAs,
         batch: batch.changes.length,
         latencyMs: now - started,
+        // From the slot's opening (the egress's clock) to the request leaving: what the gateway adds to a cycle.
+        slotLagMs: started - slot.at,
+        // How long the window held the slot, and the time from this site's last answer to this request leaving.
+        heldMs: slot.heldMs,
+        ...(slot.answeredAt === undefined ? {} : { gapMs: started - slot.answeredAt }),
         requestIds: [...new Set(batch.changes.map((change) => change.requestId))],
         outcome: verdict.kind,
         row: verdict.row,
@@ -244,23 +267,35 @@ export class Flusher {
     return slowDown ? undefined : answer;
   }
 
-  /** The classifier's verdict on the request of a batch; a failure of the gateway's own is an unknown outcome. */
-  private async upstream(batch: Batch<Routed>, settings: Settings, calltouch: SiteSettings): Promise<Verdict> {
-    let orders: WireOrder<ChangeKind>[];
+  /**
+   * The request of a batch, built now and sent when called: answers the classifier's verdict; a failure of
+   * the gateway's own is an unknown outcome, or, when a change cannot be compiled, a surprise never sent.
+   */
+  private prepare(batch: Batch<Routed>, settings: Settings, calltouch: SiteSettings): () => Promise<Verdict> {
+    let request: PreparedRequest;
     try {
-      orders = batch.changes.map((change) =>
+      const orders: WireOrder<ChangeKind>[] = batch.changes.map((change) =>
         compileChange(change.kind, batch.sentAs, JSON.parse(change.input), settings.calltouch, new Date(change.acceptedAt)),
       );
+      request = calltouchClientFor(calltouch).prepare(batch.sentAs, orders);
     } catch (error) {
       log("error", "a stored change could not be compiled", { error });
-      return { kind: "surprise", row: "anything_else", applied: "no", message: "the gateway could not compile a stored change" };
+      const verdict: Verdict = {
+        kind: "surprise",
+        row: "anything_else",
+        applied: "no",
+        message: "the gateway could not compile a stored change",
+      };
+      return () => Promise.resolve(verdict);
     }
-    try {
-      return await calltouchClientFor(calltouch).send(batch.sentAs, orders);
-    } catch (error) {
-      log("error", "flush failed unexpectedly", { error });
-      return { kind: "unknown_outcome", row: "no_answer", applied: "maybe", message: "the gateway failed while sending" };
-    }
+    return async () => {
+      try {
+        return await request.send();
+      } catch (error) {
+        log("error", "flush failed unexpectedly", { error });
+        return { kind: "unknown_outcome", row: "no_answer", applied: "maybe", message: "the gateway failed while sending" };
+      }
+    };
   }
 
   /** What an answer says of the site's credentials: a refusal pauses it; an answer that passed auth lifts a pause. */

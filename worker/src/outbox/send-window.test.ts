@@ -61,6 +61,37 @@ describe("SendWindow", () => {
     expect(window.open(20)).toBe(true);
   });
 
+  it("names the moment the next slot opens once the answers that decide it are known", () => {
+    const window = windowWith([0, 100, 200, 300, 400], 80);
+
+    expect(window.opensAt(480)).toBe(1130); // the first answer came at 80: 80 + 1050
+    expect(window.opensAt(1200)).toBe(1200); // open already: now
+    // A slot named ahead counts from its moment on, as a send in flight: the next one is decided by the second answer.
+    window.start(1130);
+    expect(window.opensAt(480)).toBe(1230);
+    expect(window.open(1129)).toBe(false);
+  });
+
+  it("names no moment while a send in flight decides it, and never one earlier than the rule allows", () => {
+    const window = windowWith([0, 100, 200, 300, 400], null);
+
+    expect(window.opensAt(500)).toBeUndefined();
+    window.answered(3, 600);
+    expect(window.opensAt(600)).toBe(1650); // any answered send decides: the others' answers can only come later
+    window.answered(1, 700);
+    expect(window.opensAt(700)).toBe(1650);
+    expect(window.open(1649)).toBe(false);
+    expect(window.open(1650)).toBe(true);
+  });
+
+  it("names the end of a slow-down's hold as the moment", () => {
+    const window = windowWith([0]);
+
+    window.slowDown(100, 1500);
+
+    expect(window.opensAt(200)).toBe(1600);
+  });
+
   it("holds every send for Retry-After when Calltouch asks to slow down", () => {
     const window = windowWith([0]);
 

@@ -83,6 +83,24 @@ export class SendWindow {
     return Math.max(hold, frees[sends.length - this.limits.limit]! - now);
   }
 
+  /**
+   * When the next send may start, when the answers already told decide it: `now` or later, never earlier
+   * than the rule allows. `undefined` while it depends on a send still in flight, whose answer may come at
+   * any time up to its in-flight limit. Lets the egress name a slot's moment before it opens.
+   *
+   * An answer still to come arrives at `now` or later, so a send in flight frees the window no sooner than
+   * `now + windowMs`, and an answered one by then: an in-flight send cannot move a moment that answered
+   * sends decide, except earlier (which only makes the moment named here a later one than needed).
+   */
+  opensAt(now: number): number | undefined {
+    const hold = Math.max(now, this.state.notBefore);
+    if (this.delay(now) === 0) return now;
+    const { sends } = this.state;
+    if (sends.length < this.limits.limit) return hold;
+    const deciding = [...sends].sort((a, b) => this.freeAt(a) - this.freeAt(b))[sends.length - this.limits.limit]!;
+    return deciding.answeredAt === undefined ? undefined : Math.max(hold, this.freeAt(deciding));
+  }
+
   /** Whether a send may start at `now`. */
   open(now: number): boolean {
     return this.delay(now) === 0;
@@ -93,7 +111,10 @@ export class SendWindow {
     return Math.max(0, this.state.notBefore - now);
   }
 
-  /** A send starts: it occupies the window until its answer (and a window after). Answers its ticket. */
+  /**
+   * A send starts at `now` (or at the later moment `opensAt` named): it occupies the window until its
+   * answer (and a window after). Answers its ticket.
+   */
   start(now: number): number {
     const ticket = this.state.nextTicket++;
     this.state.sends.push({ ticket, start: now });
