@@ -55,8 +55,9 @@ export class Egress extends DurableObject<Env> {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
-   * A send slot for `site`: now, or after waiting its turn for at most about {@link MAX_HOLD_MS}; during
-   * a longer slow-down hold, the time to come back. `answered` is the answer to the site's last send, told
+   * A send slot for `site`: now, or after waiting its turn for at most about {@link MAX_HOLD_MS}, granted
+   * up to {@link GRANT_AHEAD_MS} before it opens (the sender waits `waitMs`); during a longer slow-down
+   * hold, the time to come back. `answered` is the answer to the site's last send, told
    * here rather than in a call of its own when the site goes on sending at once.
    */
   acquire(site: string, answered?: Answered): Promise<Grant> {
