@@ -23,11 +23,22 @@ export async function loadContract(contractDir = defaultContract): Promise<Contr
   const dir = mkdtempSync(join(tmpdir(), "calltouch-gateway-bench-"));
   const outfile = join(dir, "contract.mjs");
   await build({
-    stdin: {
-      contents: 'import { config } from "zod"; config({ jitless: true }); export * from "./index.ts";',
-      resolveDir: contractDir,
-      loader: "ts",
-    },
+    // The setting goes in a module imported first: a statement beside `export *` would run after the
+    // contract's modules, whose schemas decide at construction whether to compile.
+    stdin: { contents: 'import "bench:jitless"; export * from "./index.ts";', resolveDir: contractDir, loader: "ts" },
+    plugins: [
+      {
+        name: "jitless",
+        setup(builder) {
+          builder.onResolve({ filter: /^bench:jitless$/ }, () => ({ path: "jitless", namespace: "bench" }));
+          builder.onLoad({ filter: /.*/, namespace: "bench" }, () => ({
+            contents: 'import { config } from "zod"; config({ jitless: true });',
+            resolveDir: contractDir,
+            loader: "js",
+          }));
+        },
+      },
+    ],
     outfile,
     bundle: true,
     format: "esm",
