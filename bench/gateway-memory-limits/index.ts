@@ -26,11 +26,23 @@ class MemoryRateLimit {
   }
 }
 
-let limiter: MemoryRateLimit | undefined;
+type BenchEnv = Env & { BENCH_KEY_RATE_LIMIT: string };
+
+/**
+ * The gateway's env with the limiter swapped in, made once per env the runtime hands us: the gateway
+ * reads its settings once per env object (`readSettings` caches them by it), as the runtime keeps handing
+ * it the same one. A fresh copy per request would parse every setting again at every call, a cost the
+ * deployed gateway never pays.
+ */
+const withLimiter = new WeakMap<BenchEnv, Env>();
 
 export default {
   fetch(request, env, ctx) {
-    limiter ??= new MemoryRateLimit(Number(env.BENCH_KEY_RATE_LIMIT));
-    return gateway.fetch(request, { ...env, KEY_RATE_LIMITER: limiter }, ctx);
+    let wrapped = withLimiter.get(env);
+    if (wrapped === undefined) {
+      wrapped = { ...env, KEY_RATE_LIMITER: new MemoryRateLimit(Number(env.BENCH_KEY_RATE_LIMIT)) };
+      withLimiter.set(env, wrapped);
+    }
+    return gateway.fetch(request, wrapped, ctx);
   },
-} satisfies ExportedHandler<Env & { BENCH_KEY_RATE_LIMIT: string }>;
+} satisfies ExportedHandler<BenchEnv>;
