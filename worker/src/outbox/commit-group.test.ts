@@ -40,10 +40,20 @@ const call = (orderNumbers: string[], more: Partial<EnqueueRequest> = {}): Enque
   ...more,
 });
 
+interface AcceptedLine {
+  message: string;
+  group: number;
+  calls: { requestId: string; caller: string; kind: string; origin: string; changes: number; stored: number }[];
+}
+
+/** The outbox's "accepted" log lines: one per commit, naming each call it made durable. */
+function acceptedLines(logged: { mock: { calls: unknown[][] } }): AcceptedLine[] {
+  return logged.mock.calls.map(([line]) => JSON.parse(line as string) as AcceptedLine).filter((line) => line.message === "accepted");
+}
+
 /** The groups the outbox's "accepted" log lines report, per request id. */
 function groupsLogged(logged: { mock: { calls: unknown[][] } }): Record<string, number> {
-  const lines = logged.mock.calls.map(([line]) => JSON.parse(line as string) as { message: string; requestId: string; group: number });
-  return Object.fromEntries(lines.filter((line) => line.message === "accepted").map((line) => [line.requestId, line.group]));
+  return Object.fromEntries(acceptedLines(logged).flatMap((line) => line.calls.map((call) => [call.requestId, line.group])));
 }
 
 describe("CommitGroup", () => {
@@ -107,9 +117,17 @@ describe("Outbox.enqueue in a group", () => {
       Promise.all([outbox.enqueue(call(["a-1", "a-2"])), outbox.enqueue(call(["b-1"])), outbox.enqueue(call(["c-1", "c-2"]))]),
     );
     const groups = groupsLogged(logged);
+    const lines = acceptedLines(logged);
     logged.mockRestore();
 
     expect(groups).toEqual({ "r-a-1-a-2": 3, "r-b-1": 3, "r-c-1-c-2": 3 });
+    // One line for the commit, each call in it in the order the calls came.
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.calls).toEqual([
+      { requestId: "r-a-1-a-2", caller: "test-admin", kind: "create", origin: "deal", changes: 2, stored: 2 },
+      { requestId: "r-b-1", caller: "test-admin", kind: "create", origin: "deal", changes: 1, stored: 1 },
+      { requestId: "r-c-1-c-2", caller: "test-admin", kind: "create", origin: "deal", changes: 2, stored: 2 },
+    ]);
     expect(
       answers.map((answer) => answer.ok && answer.value.map(({ orderNumber, changeId, state }) => [orderNumber, changeId, state])),
     ).toEqual([
@@ -141,9 +159,17 @@ describe("Outbox.enqueue in a group", () => {
       ]),
     );
     const groups = Object.values(groupsLogged(logged));
+    const [line] = acceptedLines(logged);
     logged.mockRestore();
 
     expect(groups).toEqual([4, 4, 4, 4]);
+    // The repeats are named in the commit's line, as accepted calls that stored nothing.
+    expect(line!.calls.map(({ requestId, stored }) => [requestId, stored])).toEqual([
+      ["r-same", 1],
+      ["r-retry", 0],
+      ["r-", 1],
+      ["r-keyed-retry", 0],
+    ]);
     expect(first).toMatchObject({ ok: true, value: [{ orderNumber: "same", changeId: 1 }] });
     expect(again).toEqual(first);
     expect(byOrderKey).toMatchObject({ ok: true, value: [{ orderNumber: "keyed", changeId: 2 }] });

@@ -13,12 +13,20 @@
  * A group opens when work comes and none is open, and closes at the next turn of the event loop, once the
  * calls that reached the object meanwhile joined it. Nothing is scheduled while no work comes.
  */
-export class CommitGroup {
-  private pending: Pending[] = [];
+export class CommitGroup<T = unknown> {
+  private pending: Pending<T>[] = [];
   /** The last group's commit: groups commit in the order they opened, whichever's inputs resolve first. */
   private previous: Promise<void> = Promise.resolve();
 
-  constructor(private readonly storage: DurableObjectStorage) {}
+  /**
+   * @param committed Told once per group, after its commit and before any caller hears back, the values of
+   * the work that committed (in order) and how many pieces the group had: one log line for a group instead
+   * of one per call, whose writing costs more than a call's SQL.
+   */
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly committed?: (values: T[], group: number) => void,
+  ) {}
 
   /**
    * Runs `work` (synchronous SQL) in the open group, or in a new one, once `input` (e.g. hashes, which are
@@ -28,12 +36,12 @@ export class CommitGroup {
    * @example
    * const { value: ids, group } = await commits.run(fingerprintsOf(call), (prints) => store.insert(call, prints));
    */
-  run<I, T>(input: Promise<I>, work: (input: I) => T): Promise<{ value: T; group: number }> {
+  run<I>(input: Promise<I>, work: (input: I) => T): Promise<{ value: T; group: number }> {
     return new Promise((resolve, reject) => {
       if (this.pending.length === 0) setTimeout(() => this.close(), 0);
       // Unhandled until the commit reads it: a rejection here is the caller's answer, not an accident.
       input.catch(() => {});
-      this.pending.push({ input, work: work as Pending["work"], resolve: resolve as Pending["resolve"], reject });
+      this.pending.push({ input, work: work as Pending<T>["work"], resolve, reject });
     });
   }
 
@@ -43,9 +51,9 @@ export class CommitGroup {
     this.previous = this.previous.then(() => this.commit(group));
   }
 
-  private async commit(group: Pending[]): Promise<void> {
+  private async commit(group: Pending<T>[]): Promise<void> {
     const inputs = await Promise.allSettled(group.map(({ input }) => input));
-    let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
+    let outcomes: ({ ok: true; value: T } | { ok: false; error: unknown })[];
     try {
       outcomes = this.storage.transactionSync(() =>
         group.map(({ work }, index) => {
@@ -63,6 +71,14 @@ export class CommitGroup {
       for (const { reject } of group) reject(error);
       return;
     }
+    try {
+      this.committed?.(
+        outcomes.flatMap((outcome) => (outcome.ok ? [outcome.value] : [])),
+        group.length,
+      );
+    } catch {
+      // What is committed is answered, whatever became of a report of it.
+    }
     for (const [index, outcome] of outcomes.entries()) {
       const { resolve, reject } = group[index]!;
       if (outcome.ok) resolve({ value: outcome.value, group: group.length });
@@ -71,9 +87,9 @@ export class CommitGroup {
   }
 }
 
-interface Pending {
+interface Pending<T> {
   input: Promise<unknown>;
-  work: (input: unknown) => unknown;
-  resolve: (answer: { value: unknown; group: number }) => void;
+  work: (input: unknown) => T;
+  resolve: (answer: { value: T; group: number }) => void;
   reject: (error: unknown) => void;
 }
