@@ -71,6 +71,8 @@ export class Outbox extends DurableObject<Env> {
   private readonly waiters = new Set<{ ids: number[]; resolve: () => void }>();
   /** When this instance last wrote each key's use: at most once a minute per key, so a burst costs no extra writes. */
   private readonly keyUseWritten = new Map<string, number>();
+  /** Whether the site id is known to be stored (the flusher reads it): then a call skips looking. */
+  private siteStored = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -112,6 +114,8 @@ export class Outbox extends DurableObject<Env> {
       const { requestId, caller, kind, origin } = request;
       return { result, call: { requestId, caller, kind, origin, changes: result.value.ids.length, stored: result.value.fresh } };
     });
+    // Committed, with the site id if it was missing: later calls need not read it again.
+    this.siteStored = true;
     if (!accepted.ok) return accepted;
 
     const { ids, fresh, keyUseAt } = accepted.value;
@@ -134,7 +138,7 @@ export class Outbox extends DurableObject<Env> {
   ): Accepted["result"] {
     const scope = `${request.caller}:${request.kind}`;
     const now = Date.now();
-    if (this.store.getValue<string>("siteId") === undefined) this.store.setValue("siteId", request.site);
+    if (!this.siteStored && this.store.getValue<string>("siteId") === undefined) this.store.setValue("siteId", request.site);
     const callKey = request.idempotencyKey;
     const resolution = resolveIdempotency(
       callKey ? { key: callKey, fingerprint: callFingerprint!, earlier: this.store.idempotencyEntry(scope, `call:${callKey}`) } : undefined,
