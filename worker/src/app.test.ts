@@ -76,6 +76,17 @@ describe("the edge", () => {
     });
   });
 
+  it("refuses a body over the limit whose Content-Length claims less: a length nothing framed is counted again", async () => {
+    const small = { ...env, MAX_BODY_BYTES: "1024" };
+    const response = await app.request(
+      "/trpc/orders.create",
+      { method: "POST", headers: { "content-type": "application/json", "content-length": "10" }, body: `"${"x".repeat(2048)}"` },
+      small,
+    );
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe("The request body is larger than 1024 bytes");
+  });
+
   it("says the body limit in Russian to a caller that asks, and on visitors' doors to everyone", async () => {
     const small = { ...env, MAX_BODY_BYTES: "1024" };
     const big = { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(2048) };

@@ -127,7 +127,12 @@ async function bodyOf(request: Request, policy: BodyPolicy): Promise<{ body: Res
     return say(400, text.error === "mislabelled" ? "mislabelled_charset" : "invalid_encoding", { charset: named(charset ?? "utf-8") });
   const json = readJson(text.value);
   if (!json.ok) return refuse(jsonRefusal(json.error, policy.language));
-  return { body: { ok: true, value: { type: "json", value: json.value } }, request: reencoded(request, "application/json", text.value) };
+  // UTF-8 JSON without a byte order mark reaches other readers as it came, its headers and bytes unchanged.
+  const asSent = (charset ?? "utf-8") === "utf-8" && !startsWithBom(bytes);
+  return {
+    body: { ok: true, value: { type: "json", value: json.value } },
+    request: asSent ? new Request(request, { body: bytes }) : reencoded(request, "application/json", text.value),
+  };
 }
 
 /** A media type as the policy knows it, with its charset parameter; `type` is `undefined` for any other. */
@@ -161,6 +166,14 @@ function isUtf8PercentEncoding(url: URL): boolean {
 /** At most `max` bytes of the body, or `undefined` when there are more (the rest is not read). */
 async function bytesOf(request: Request, max: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
   if (request.body === null) return new Uint8Array(0);
+  // A declared length within `max` frames the body (HTTP reads no byte past it), so it is read in one go;
+  // the size is checked again for a request made in code, which nothing frames. A body of unknown length
+  // is counted as it streams in, and refused at the first byte past `max`.
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (Number.isSafeInteger(declared) && declared <= max) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    return bytes.length > max ? undefined : bytes;
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body.getReader();
@@ -179,6 +192,12 @@ async function bytesOf(request: Request, max: number): Promise<Uint8Array<ArrayB
     offset += chunk.length;
   }
   return bytes;
+}
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+function startsWithBom(bytes: Uint8Array): boolean {
+  return BOM.every((byte, index) => bytes[index] === byte);
 }
 
 /** `request` carrying `body` as UTF-8 `type`, its length left to the runtime. */
