@@ -55,10 +55,10 @@ module.exports = {
     {
       name: "shared-files-know-no-layer",
       comment:
-        "The files at worker/src/'s root (settings, log, masking, memo, result, hono) are used by the outbox and every layer above it, so they import none of those: a type they need is declared with them. (settings.ts still reads the keys' schema from access/keys.ts and the client's bounds from calltouch/client.ts.)",
+        "The files at worker/src/'s root (settings, the key file's schema, log, masking, memo, result, hono) are used by the outbox and every layer above it, so they import none of those, nor access/: a type they need is declared with them. (settings.ts reads the Calltouch client's bounds from calltouch/client.ts, the one layer below the outbox.)",
       severity: "error",
-      from: { path: "^worker/src/(settings|settings-doc|log|mask|memo|result|hono)[.]ts$" },
-      to: { path: "^worker/src/(outbox|services|trpc|rest|dropin|forms|console)/" },
+      from: { path: "^worker/src/(settings|settings-doc|key-file|log|mask|memo|result|hono)[.]ts$" },
+      to: { path: "^worker/src/(access|outbox|services|trpc|rest|dropin|forms|console)/" },
     },
     {
       name: "simulator-stands-alone",

@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 const SCOPES = ["orders:write", "orders:read", "admin"];
 
 /**
- * An entry of the keys file, as the gateway reads it from API_KEYS (worker/src/access/keys.ts).
+ * An entry of the keys file, as the gateway reads it from API_KEYS (worker/src/key-file.ts).
  * @typedef {{ id: string; type: "secret" | "public"; sha256: string; site: string; name?: string; createdAt?: string;
  *   scopes?: string[]; origins?: string[]; defaults?: object; customFields?: string[]; thankYouUrl?: string; turnstile?: boolean }} KeyEntry
  * @typedef {{ keys: KeyEntry[] }} KeyFile

@@ -115,6 +115,14 @@ describe("pnpm run walls", () => {
       edge: "worker/src/settings.ts → worker/src/outbox/retry.ts",
     },
     {
+      rule: "shared-files-know-no-layer",
+      files: {
+        "worker/src/key-file.ts": 'import { value } from "./access/gate";\nexport { value };\n',
+        "worker/src/access/gate.ts": exported,
+      },
+      edge: "worker/src/key-file.ts → worker/src/access/gate.ts",
+    },
+    {
       rule: "simulator-stands-alone",
       files: {
         "simulator/src/app.ts": 'import { value } from "../../contract/src/index";\nexport { value };\n',

@@ -1,7 +1,7 @@
 import { DEFAULT_STATUS, DEFAULT_TIME_ZONE, isValidTimeZone, MAX_ORDERS_PER_CALL, MAX_WAIT_MS } from "@calltouch-gateway/contract";
 import * as z from "zod/mini";
-import { type KeyEntry, keyFile } from "./access/keys";
 import type { CalltouchClientOptions } from "./calltouch/client";
+import { type KeyEntry, keyFile } from "./key-file";
 import { memo } from "./memo";
 
 /** When failed upstream requests are tried again, and how often. */

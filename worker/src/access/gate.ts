@@ -4,8 +4,9 @@
  * needs of it → its site → its rate limit. A door only says a refusal in its own protocol's shape.
  */
 import { type FieldError, type Language, type RefusalParams, type RefusalReason, refusalMessage } from "@calltouch-gateway/contract";
+import type { KeyEntry, Scope } from "../key-file";
 import type { Result } from "../result";
-import { findKey, type KeyEntry, type Scope } from "./keys";
+import { findKey } from "./keys";
 import { allows, type Principal, type PublicPrincipal, type SecretPrincipal } from "./principal";
 import { visitorOf } from "./visitor";
 

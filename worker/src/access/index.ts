@@ -9,12 +9,13 @@
  * - `readBody`: what a door reads of a request: media type, charset, size, JSON that means one thing;
  * - `admitOperator`, `openSession`, `readSession`, `csrfMatches`: the console's sign-in and sessions.
  *
- * The key file's schema (`keys.ts`) is read by the settings.
+ * The key file's schema (`../key-file.ts`) is the settings'; `keys.ts` finds a presented key in it.
  */
+
+export type { Scope } from "../key-file";
 export { type Body, type BodyPolicy, type BodyVariables, CHARSETS, MAX_JSON_DEPTH, readBody } from "./body";
 export { leadCors } from "./cors";
 export { gate, type Knock, type Need, type Refusal, refusal } from "./gate";
-export type { Scope } from "./keys";
 export { bearerOf, knockOf } from "./knock";
 export { orderOfLead } from "./lead";
 export { admitOperator } from "./operator";

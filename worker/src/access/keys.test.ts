@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findKey, keyFile } from "./keys";
+import { keyFile } from "../key-file";
+import { findKey } from "./keys";
 
 const hex = async (text: string) =>
   Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))), (byte) =>

@@ -1,6 +1,6 @@
 import { leadInput } from "@calltouch-gateway/contract";
 import { describe, expect, it } from "vitest";
-import { keyFile, type PublicKey } from "./keys";
+import { keyFile, type PublicKey } from "../key-file";
 import { leadNumber, orderOfLead } from "./lead";
 
 const key = keyFile.parse({

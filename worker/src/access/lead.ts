@@ -13,8 +13,8 @@ import {
   parseIn,
   toFieldErrors,
 } from "@calltouch-gateway/contract";
+import type { PublicKey } from "../key-file";
 import type { Result } from "../result";
-import type { PublicKey } from "./keys";
 
 /**
  * The order number of a new lead of the key `keyId`: the key's id, then a time-ordered id (the

@@ -3,9 +3,10 @@
  * limited per visitor, as a form's leads are, so that a script cannot try keys from one address at the
  * rate a CRM may call; then the key goes through the same gate as every door's.
  */
+
+import type { KeyEntry } from "../key-file";
 import type { Result } from "../result";
 import { gate, type Knock, type Refusal, refusal } from "./gate";
-import type { KeyEntry } from "./keys";
 import type { SecretPrincipal } from "./principal";
 import { visitorOf } from "./visitor";
 

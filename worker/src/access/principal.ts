@@ -1,4 +1,4 @@
-import type { PublicKey, Scope } from "./keys";
+import type { PublicKey, Scope } from "../key-file";
 
 /** A server's caller, as its secret key tells: what it may do, and which site its deals go to. */
 export interface SecretPrincipal {

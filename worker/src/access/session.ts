@@ -4,8 +4,9 @@
  * session state and the key itself never sits in a browser. Each session has its own CSRF token, derived
  * from the session's nonce with the same key: a page of another site can neither read nor forge it.
  */
+
+import type { KeyEntry } from "../key-file";
 import type { Result } from "../result";
-import type { KeyEntry } from "./keys";
 import { allows } from "./principal";
 
 /** An operator's session, as its cookie says once the signature and expiry are checked. */

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { keyFile, type PublicKey } from "../key-file";
 import { readSettings } from "../settings";
-import { keyFile, type PublicKey } from "./keys";
 import { verifyHuman } from "./turnstile";
 
 const result = readSettings(env);

@@ -3,10 +3,10 @@
  * one, unless it opted out): a script must solve a challenge per lead, on one of the key's own sites.
  */
 import type { RefusalReason } from "@calltouch-gateway/contract";
+import type { PublicKey } from "../key-file";
 import type { Result } from "../result";
 import type { Settings } from "../settings";
 import { type Refusal, refusal } from "./gate";
-import type { PublicKey } from "./keys";
 
 /** What of Cloudflare's answer the gateway reads. */
 interface SiteverifyAnswer {
