@@ -45,23 +45,48 @@ export class OutboxStore {
 
   // --- accepting ---
 
+  /**
+   * Stores `changes` as queued, in their order, and answers their ids (increasing, so in the same order).
+   * A statement per change cost the Durable Object more than SQLite's work of inserting it (a 1,000-deal call
+   * held the object ~120 ms, during which no upstream answer is read), so several rows go as one JSON array in
+   * one statement: one per `INSERT_CHUNK_CHARS` of inputs, within a bound value's 2 MB limit; a change
+   * alone in its chunk (a single-order call, or an input too long to share one) goes as it is.
+   */
   insert(changes: readonly NewChange[], requestId: string, now: number): number[] {
-    return changes.map(
-      (change) =>
-        this.sql
+    return chunksOf(changes).flatMap((chunk) => {
+      if (chunk.length === 1) {
+        const [{ orderNumber, kind, origin, input }] = chunk as [NewChange];
+        return this.sql
           .exec<{ id: number }>(
             `INSERT INTO changes (order_number, kind, origin, input, accepted_at, request_id, state, next_attempt_at)
              VALUES (?, ?, ?, ?, ?, ?, 'queued', ?) RETURNING id`,
-            change.orderNumber,
-            change.kind,
-            change.origin,
-            change.input,
+            orderNumber,
+            kind,
+            origin,
+            input,
             now,
             requestId,
             now,
           )
-          .one().id,
-    );
+          .one().id;
+      }
+      const rows = JSON.stringify(chunk.map(({ orderNumber, kind, origin, input }) => [orderNumber, kind, origin, input]));
+      // Rows are inserted in the array's order (`ORDER BY key`), and AUTOINCREMENT gives each a larger id than
+      // the one before; RETURNING's order is SQLite's to choose, so the ids are sorted back into it.
+      return this.sql
+        .exec<{ id: number }>(
+          `INSERT INTO changes (order_number, kind, origin, input, accepted_at, request_id, state, next_attempt_at)
+           SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, ?, ?, 'queued', ? FROM json_each(?) ORDER BY key
+           RETURNING id`,
+          now,
+          requestId,
+          now,
+          rows,
+        )
+        .toArray()
+        .map(({ id }) => id)
+        .sort((a, b) => a - b);
+    });
   }
 
   idempotencyEntry(scope: string, key: string): Remembered | undefined {
@@ -247,6 +272,28 @@ export class OutboxStore {
     if (value === undefined) this.sql.exec("DELETE FROM site WHERE key = ?", key);
     else this.sql.exec("INSERT OR REPLACE INTO site (key, value) VALUES (?, ?)", key, JSON.stringify(value));
   }
+}
+
+/**
+ * The most characters of inputs one insert statement carries: a bound value may hold 2 MB on Cloudflare, and
+ * a character takes up to 3 bytes of UTF-8 (a JSON escape of one, 6 ASCII bytes).
+ */
+export const INSERT_CHUNK_CHARS = 256 * 1024;
+
+/** `changes` in runs whose inputs hold at most `INSERT_CHUNK_CHARS` characters together (a longer input alone). */
+function chunksOf(changes: readonly NewChange[]): NewChange[][] {
+  const chunks: NewChange[][] = [];
+  let chars = Number.POSITIVE_INFINITY;
+  for (const change of changes) {
+    const size = change.input.length + change.orderNumber.length;
+    if (chars + size > INSERT_CHUNK_CHARS) {
+      chunks.push([]);
+      chars = 0;
+    }
+    chunks.at(-1)!.push(change);
+    chars += size;
+  }
+  return chunks;
 }
 
 /** A change is the head of its deal: no earlier change of the deal is queued or in flight. */
