@@ -40,8 +40,22 @@ const toIso = (ms: SqlStorageValue | undefined) => (typeof ms === "number" ? new
 export class OutboxRecords {
   constructor(private readonly sql: SqlStorage) {}
 
+  /**
+   * The receipts of `ids`, in their order (an id may repeat: a call that names one deal's earlier change
+   * twice). One query for all: a query per id held the Durable Object ~25 ms for a 1,000-deal call.
+   */
   receipts(ids: readonly number[]): Receipt[] {
-    return ids.map((id) => toReceipt(this.sql.exec<Row>(`${RECORD_QUERY} WHERE c.id = ?`, id).one()));
+    const rows = new Map(
+      this.sql
+        .exec<Row>(`${RECORD_QUERY} WHERE c.id IN (SELECT value FROM json_each(?))`, JSON.stringify(ids))
+        .toArray()
+        .map((row) => [row.id as number, row]),
+    );
+    return ids.map((id) => {
+      const row = rows.get(id);
+      if (row === undefined) throw new Error(`change ${id} is not stored`);
+      return toReceipt(row);
+    });
   }
 
   /** Whether every one of `ids` is delivered or dead (or gone: purged). */
