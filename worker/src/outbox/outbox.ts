@@ -44,6 +44,12 @@ export interface EnqueueRequest {
   waitMs?: number;
 }
 
+/** What the outbox answers one call: its receipts, or the conflict of its idempotency key. */
+export type EnqueueAnswer = Result<Receipt[], IdempotencyConflict>;
+
+/** What `enqueueAll` answers each call of a carriage (`intake.ts`): its answer, or what its own work threw. */
+export type CarriedAnswer = { answer: EnqueueAnswer } | { error: Error };
+
 /** What a call's savepoint answers: its changes or its conflict, and what the group's `accepted` log line says of it. */
 interface Accepted {
   result: Result<{ ids: number[]; fresh: number; keyUseAt?: number }, IdempotencyConflict>;
@@ -71,6 +77,8 @@ export class Outbox extends DurableObject<Env> {
   private readonly waiters = new Set<{ ids: number[]; resolve: () => void }>();
   /** When this instance last wrote each key's use: at most once a minute per key, so a burst costs no extra writes. */
   private readonly keyUseWritten = new Map<string, number>();
+  /** The look at the alarm that the calls answered in this turn share (`kick`). */
+  private kicking: Promise<void> | undefined;
   /** Whether the site id is known to be stored (the flusher reads it): then a call skips looking. */
   private siteStored = false;
 
@@ -97,7 +105,20 @@ export class Outbox extends DurableObject<Env> {
 
   // --- callers ---
 
-  async enqueue(request: EnqueueRequest): Promise<Result<Receipt[], IdempotencyConflict>> {
+  /**
+   * The calls of a carriage (`intake.ts`), each as `enqueue` would take it alone: all join one commit
+   * group, each in its own savepoint, in order; each gets its own answer or the error its own work threw.
+   */
+  async enqueueAll(requests: EnqueueRequest[]): Promise<CarriedAnswer[]> {
+    const settled = await Promise.allSettled(requests.map((request) => this.enqueue(request)));
+    return settled.map((outcome) =>
+      outcome.status === "fulfilled"
+        ? { answer: outcome.value }
+        : { error: outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason)) },
+    );
+  }
+
+  async enqueue(request: EnqueueRequest): Promise<EnqueueAnswer> {
     const { delivery } = this.settings();
     const inputs = request.orders.map((order) => JSON.stringify(order));
     const fingerprints = Promise.all([
@@ -123,6 +144,13 @@ export class Outbox extends DurableObject<Env> {
     if (keyUseAt !== undefined) this.keyUseWritten.set(request.caller, keyUseAt);
     if (fresh > 0) await this.kick();
     if (request.waitMs) await this.waitFor(ids, Math.min(request.waitMs, delivery.maxWaitMs));
+    // Changes stored by this very call are queued, as accepted: their receipts need no query.
+    if (!request.waitMs && fresh === ids.length) {
+      return {
+        ok: true,
+        value: ids.map((changeId, index) => ({ orderNumber: request.orders[index]!.orderNumber, changeId, state: "queued", attempts: 0 })),
+      };
+    }
     return { ok: true, value: this.records.receipts(ids) };
   }
 
@@ -275,10 +303,22 @@ export class Outbox extends DurableObject<Env> {
     return result.settings;
   }
 
-  /** Makes the alarm run now unless it already will. */
-  private async kick(): Promise<void> {
-    const at = await this.ctx.storage.getAlarm();
-    if (at === null || at > Date.now()) await this.ctx.storage.setAlarm(Date.now());
+  /**
+   * Makes the alarm run now unless it already will. The calls of a commit group are answered in one turn
+   * and each asks: they share one look at the alarm. A call of a later turn looks again, since the flusher
+   * may have moved the alarm after that look.
+   */
+  private kick(): Promise<void> {
+    if (this.kicking === undefined) {
+      this.kicking = (async () => {
+        const at = await this.ctx.storage.getAlarm();
+        if (at === null || at > Date.now()) await this.ctx.storage.setAlarm(Date.now());
+      })();
+      queueMicrotask(() => {
+        this.kicking = undefined;
+      });
+    }
+    return this.kicking;
   }
 
   private waitFor(ids: number[], ms: number): Promise<void> {

@@ -23,6 +23,7 @@ import {
 import * as z from "zod/mini";
 import { allows, type SecretPrincipal } from "../access";
 import { compileChange, sendAs } from "../outbox/compile";
+import { enqueue } from "../outbox/intake";
 import { outboxOf } from "../outbox/site";
 import type { Result } from "../result";
 import type { Settings } from "../settings";
@@ -90,7 +91,7 @@ export async function accept<T extends OrderCreate | OrderUpdate | OrderDelete>(
     return { ok: false, error: { kind: "invalid", message: invalidInputMessage(fieldErrors), fieldErrors } };
   }
   const { site, keyId } = caller.principal;
-  const result = await outboxOf(caller.env, site).enqueue({
+  const result = await enqueue(caller.env, {
     site,
     kind,
     origin: "deal",
@@ -219,7 +220,7 @@ export async function acceptLead(
   caller: { env: Env; requestId: string; site: string; keyId: string },
   order: OrderCreate,
 ): Promise<Outcome<Receipt>> {
-  const result = await outboxOf(caller.env, caller.site).enqueue({
+  const result = await enqueue(caller.env, {
     site: caller.site,
     kind: "create",
     origin: "lead",

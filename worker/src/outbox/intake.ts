@@ -1,0 +1,125 @@
+import { waitUntil } from "cloudflare:workers";
+import type { EnqueueAnswer, EnqueueRequest } from "./outbox";
+import { outboxOf } from "./site";
+
+/**
+ * The most a carriage holds: as many orders as one call may carry, and about as many characters of them
+ * as one call's body at the default `MAX_BODY_BYTES`, so that a carriage costs the outbox no more than
+ * one large call. A call bigger than that goes alone, as it did before carriages.
+ */
+const CARRIAGE_MAX_ORDERS = 1000;
+const CARRIAGE_MAX_CHARS = 2 * 1024 * 1024;
+
+interface Seat {
+  request: EnqueueRequest;
+  chars: number;
+  answer: Deferred<EnqueueAnswer>;
+  /** Resolved when this call is to send the next carriage itself. */
+  lead: Deferred<void>;
+}
+
+/** The calls of one site waiting in this isolate, and whether a carriage of theirs is on its way. */
+interface Lane {
+  seats: Seat[];
+  busy: boolean;
+}
+
+/** Per outbox namespace, per site: the namespace object is the isolate's own, whichever `env` copy carries it. */
+const lanes = new WeakMap<object, Map<string, Lane>>();
+
+/**
+ * Stores a call in its site's outbox, riding with the calls of the same site that reach this isolate
+ * while another carriage is on its way: one RPC and one turn of the outbox for all of them, where each
+ * call used to pay its own. A call that finds no carriage on its way leaves at once, so a lone call waits
+ * for nothing. Each call keeps its own answer: its receipts, its 409, or its own error (`enqueueAll` runs
+ * each in its own savepoint of one commit, `commit-group.ts`), in the order the calls came.
+ *
+ * A carriage is sent by one of its own calls, in that call's request, which keeps it alive until every
+ * call aboard has its answer (`waitUntil`), even if its own client has gone; the next carriage is sent
+ * by the first call waiting for it. A call that waits for delivery (`waitMs`) goes alone: it would hold
+ * every answer of its carriage.
+ *
+ * @example const answer = await enqueue(env, { site, kind: "create", origin: "deal", orders, requestId, caller: keyId });
+ */
+export async function enqueue(env: Env, request: EnqueueRequest): Promise<EnqueueAnswer> {
+  if (request.waitMs) return outboxOf(env, request.site).enqueue(request);
+  const lane = laneOf(env, request.site);
+  const seat: Seat = { request, chars: charsOf(request), answer: deferred(), lead: deferred() };
+  lane.seats.push(seat);
+  if (!lane.busy) {
+    lane.busy = true;
+    seat.lead.resolve();
+  }
+  const turn = await Promise.race([seat.lead.promise.then(() => "lead" as const), seat.answer.promise]);
+  if (turn === "lead") send(env, lane, request.site);
+  return seat.answer.promise;
+}
+
+function laneOf(env: Env, site: string): Lane {
+  let sites = lanes.get(env.OUTBOX);
+  if (sites === undefined) lanes.set(env.OUTBOX, (sites = new Map()));
+  let lane = sites.get(site);
+  if (lane === undefined) sites.set(site, (lane = { seats: [], busy: false }));
+  return lane;
+}
+
+/** Sends the calls at the head of the lane, up to a carriage's size (the first always), and hands on. */
+function send(env: Env, lane: Lane, site: string): void {
+  const carriage = board(lane.seats);
+  const done = outboxOf(env, site)
+    .enqueueAll(carriage.map(({ request }) => request))
+    .then(
+      (answers) => {
+        for (const [index, seat] of carriage.entries()) {
+          const carried = answers[index];
+          if (carried === undefined) seat.answer.reject(new Error("the outbox answered fewer calls than it was sent"));
+          else if ("answer" in carried) seat.answer.resolve(carried.answer);
+          else seat.answer.reject(carried.error);
+        }
+      },
+      (error: unknown) => {
+        for (const seat of carriage) seat.answer.reject(error);
+      },
+    );
+  void done.finally(() => {
+    const next = lane.seats[0];
+    // The next carriage leaves in the request of its first call, not in this one's.
+    if (next === undefined) lane.busy = false;
+    else next.lead.resolve();
+  });
+  waitUntil(done);
+}
+
+function board(seats: Seat[]): Seat[] {
+  let orders = 0;
+  let chars = 0;
+  let count = 0;
+  for (const seat of seats) {
+    orders += seat.request.orders.length;
+    chars += seat.chars;
+    if (count > 0 && (orders > CARRIAGE_MAX_ORDERS || chars > CARRIAGE_MAX_CHARS)) break;
+    count++;
+  }
+  return seats.splice(0, count);
+}
+
+/** About how many characters a call's orders take on their way: what decides a carriage's size. */
+function charsOf(request: EnqueueRequest): number {
+  return request.orders.reduce((sum, order) => sum + JSON.stringify(order).length, 0);
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
