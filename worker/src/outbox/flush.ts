@@ -240,10 +240,14 @@ export class Flusher {
         const result = verdict.results?.[index];
         return result ? fateOfResult(change, batch.sentAs, result, now) : fateOfFailure(change, batch.sentAs, failure, now);
       });
+      const newReasons = this.store.settleAll(
+        batch.changes.map((change, index) => ({ change, fate: fates[index]! })),
+        now,
+      );
       batch.changes.forEach((change, index) => {
         const fate = fates[index]!;
         if (fate.to === "dead") this.logDead(change, fate.reason, change.attempts + 1);
-        const newReason = this.store.settle(change, fate, now);
+        const newReason = newReasons[index];
         if (newReason !== undefined)
           this.alerts.note({ kind: "dead_letter", reason: newReason, orderNumber: change.orderNumber, changeId: change.id });
       });

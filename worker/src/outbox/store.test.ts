@@ -5,6 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SIMULATOR_SITE_ID } from "../../test/constants";
+import type { Fate } from "./fate";
 import type { Outbox } from "./outbox";
 import { OutboxRecords } from "./records";
 import { INSERT_CHUNK_CHARS, type NewChange, OutboxStore } from "./store";
@@ -98,6 +99,61 @@ describe("OutboxRecords.receipts", () => {
         [ids[1], "b", "queued"],
         [ids[0], "a", "queued"],
         [ids[1], "b", "queued"],
+      ]);
+    });
+  });
+});
+
+describe("OutboxStore.markInFlight and settleAll", () => {
+  it("stores a request's fates as one change at a time would: delivered ones together, the rest each", async () => {
+    await runInDurableObject(freshOutbox(), (_instance, state) => {
+      const { sql } = state.storage;
+      const store = new OutboxStore(sql);
+      const now = 60_000 * 1000;
+      const ids = store.insert(
+        ["learns", "learns-again", "deleted", "retried", "dies"].map((name, index) => change(name, `7915000000${index}`)),
+        "r",
+        now - 5000,
+      );
+      // The ledger knew two of the deals: one learns a new id, one is deleted.
+      sql.exec(
+        "INSERT INTO ledger (order_number, calltouch_order_id, created_at, learned_at, learned_from) VALUES ('learns-again', 7, 1, 1, 1), ('deleted', 8, 1, 1, 1)",
+      );
+      const sent = store.ready("deal", now, 10);
+      store.markInFlight(ids, "create");
+      expect(sql.exec("SELECT state, attempts, sent_as FROM changes ORDER BY id").toArray()).toEqual(
+        ids.map(() => ({ state: "in_flight", attempts: 1, sent_as: "create" })),
+      );
+
+      const fates: Fate[] = [
+        { to: "delivered", calltouchOrderId: 101, ledger: "learn" },
+        { to: "delivered", calltouchOrderId: undefined, ledger: "learn" },
+        { to: "delivered", calltouchOrderId: undefined, ledger: "forget" },
+        { to: "queued", at: now + 1000, note: "no answer", retries: 1, flips: 0, hypothesis: null },
+        { to: "dead", reason: "Calltouch refused it" },
+      ];
+      const reasons = store.settleAll(
+        sent.map((change, index) => ({ change, fate: fates[index]! })),
+        now,
+      );
+
+      expect(reasons).toEqual([undefined, undefined, undefined, undefined, "Calltouch refused it"]);
+      expect(sql.exec("SELECT order_number, state, calltouch_order_id, settled_at FROM changes ORDER BY id").toArray()).toEqual([
+        { order_number: "learns", state: "delivered", calltouch_order_id: 101, settled_at: now },
+        { order_number: "learns-again", state: "delivered", calltouch_order_id: null, settled_at: now },
+        { order_number: "deleted", state: "delivered", calltouch_order_id: null, settled_at: now },
+        { order_number: "retried", state: "queued", calltouch_order_id: null, settled_at: null },
+        { order_number: "dies", state: "dead", calltouch_order_id: null, settled_at: now },
+      ]);
+      // A delivered change is a fact of its own; an id Calltouch did not repeat keeps the one learned before.
+      expect(sql.exec("SELECT order_number, calltouch_order_id, learned_from FROM ledger ORDER BY order_number").toArray()).toEqual([
+        { order_number: "learns", calltouch_order_id: 101, learned_from: ids[0] },
+        { order_number: "learns-again", calltouch_order_id: 7, learned_from: ids[1] },
+      ]);
+      expect(sql.exec("SELECT event, n FROM minute_counts WHERE minute = 1000 ORDER BY event").toArray()).toEqual([
+        { event: "dead", n: 1 },
+        { event: "delivered", n: 3 },
+        { event: "retried", n: 1 },
       ]);
     });
   });

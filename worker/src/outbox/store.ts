@@ -147,10 +147,53 @@ export class OutboxStore {
     return this.sql.exec("SELECT 1 FROM changes WHERE state = 'queued' LIMIT 1").toArray().length > 0;
   }
 
+  /** Marks a batch as sent, in one statement: the object reads no upstream answer while it writes. */
   markInFlight(ids: readonly number[], sentAs: ChangeKind): void {
-    for (const id of ids) {
-      this.sql.exec("UPDATE changes SET state = 'in_flight', attempts = attempts + 1, sent_as = ? WHERE id = ?", sentAs, id);
+    this.sql.exec(
+      "UPDATE changes SET state = 'in_flight', attempts = attempts + 1, sent_as = ? WHERE id IN (SELECT value FROM json_each(?))",
+      sentAs,
+      JSON.stringify(ids),
+    );
+  }
+
+  /**
+   * Stores what `fate` decided for each change of a request that was sent; answers, per change, the reason
+   * of a dead change when no other dead change has it. The delivered ones, nearly all of a request as a
+   * rule, go in four statements together instead of three each; a request's changes are of distinct deals.
+   */
+  settleAll(settled: readonly { change: PendingChange; fate: Fate }[], now: number): (string | undefined)[] {
+    const delivered = settled.flatMap(({ change, fate }) => (fate.to === "delivered" ? [{ change, fate }] : []));
+    if (delivered.length > 0) this.deliver(delivered, now);
+    return settled.map(({ change, fate }) => (fate.to === "delivered" ? undefined : this.settle(change, fate, now)));
+  }
+
+  private deliver(delivered: readonly { change: PendingChange; fate: Extract<Fate, { to: "delivered" }> }[], now: number): void {
+    this.sql.exec(
+      `UPDATE changes SET state = 'delivered', calltouch_order_id = d.value ->> 1, settled_at = ?, error = NULL, hypothesis = NULL
+       FROM json_each(?) d WHERE changes.id = d.value ->> 0`,
+      now,
+      JSON.stringify(delivered.map(({ change, fate }) => [change.id, fate.calltouchOrderId ?? null])),
+    );
+    const learned = delivered.filter(({ fate }) => fate.ledger === "learn");
+    if (learned.length > 0) {
+      this.sql.exec(
+        `INSERT INTO ledger (order_number, calltouch_order_id, created_at, learned_at, learned_from)
+         SELECT value ->> 0, value ->> 1, ?, ?, value ->> 2 FROM json_each(?) WHERE true
+         ON CONFLICT (order_number) DO UPDATE SET calltouch_order_id = COALESCE(excluded.calltouch_order_id, calltouch_order_id),
+           learned_at = excluded.learned_at, learned_from = excluded.learned_from`,
+        now,
+        now,
+        JSON.stringify(learned.map(({ change, fate }) => [change.orderNumber, fate.calltouchOrderId ?? null, change.id])),
+      );
     }
+    const forgotten = delivered.filter(({ fate }) => fate.ledger === "forget");
+    if (forgotten.length > 0) {
+      this.sql.exec(
+        "DELETE FROM ledger WHERE order_number IN (SELECT value FROM json_each(?))",
+        JSON.stringify(forgotten.map(({ change }) => change.orderNumber)),
+      );
+    }
+    this.count("delivered", now, delivered.length);
   }
 
   /** Stores what `fate` decided for a change that was sent; answers the reason of a dead change when no other dead change has it. */
@@ -214,12 +257,13 @@ export class OutboxStore {
       ?.at;
   }
 
-  /** One more `event` in this minute's count: called in the transaction of the state change it counts. */
-  private count(event: MinuteEvent, now: number): void {
+  /** `n` more `event`s in this minute's count: called in the transaction of the state change it counts. */
+  private count(event: MinuteEvent, now: number, n = 1): void {
     this.sql.exec(
-      "INSERT INTO minute_counts (minute, event, n) VALUES (?, ?, 1) ON CONFLICT (minute, event) DO UPDATE SET n = n + 1",
+      "INSERT INTO minute_counts (minute, event, n) VALUES (?, ?, ?) ON CONFLICT (minute, event) DO UPDATE SET n = n + excluded.n",
       Math.floor(now / 60_000),
       event,
+      n,
     );
   }
 
