@@ -10,6 +10,7 @@ import type { ZodMiniType } from "zod/mini";
 // From zod's core directly: reading it as `$ZodError` keeps all of zod core in the bundle.
 import { $ZodError } from "zod/v4/core";
 import { gate, type Knock, type Need, type Refusal, type Scope } from "../access";
+import type { Result } from "../result";
 
 // 1. CONTEXT
 
@@ -114,22 +115,34 @@ export function refused(ctx: Pick<Context, "resHeaders">, refusal: Refusal): TRP
 
 // Every procedure first says why its body could not be read, if it could not (the fetch adapter was
 // handed an empty one): in tRPC's error shape, with the request id, like any other refusal.
-const readable = t.procedure.use(({ ctx, next }) => {
+function mustBeReadable(ctx: Context): void {
   if (ctx.bodyRefusal !== undefined) throw refused(ctx, ctx.bodyRefusal);
+}
+
+/** Open to anyone; nothing behind it may touch deals. */
+export const publicProcedure = t.procedure.use(({ ctx, next }) => {
+  mustBeReadable(ctx);
   return next();
 });
 
-/** Open to anyone; nothing behind it may touch deals. */
-export const publicProcedure = readable;
+/**
+ * The principal that `need`'s gate lets through, once the body was readable; else the refusal, thrown.
+ * One middleware per procedure does all of it: tRPC copies the context at every middleware of a call.
+ */
+async function admitted<P>(
+  admit: (knock: Knock, env: Env, keys: Context["settings"]["keys"]) => Promise<Result<P, Refusal>>,
+  ctx: Context,
+): Promise<P> {
+  mustBeReadable(ctx);
+  const principal = await admit(ctx.knock, ctx.env, ctx.settings.keys);
+  if (!principal.ok) throw refused(ctx, principal.error);
+  return principal.value;
+}
 
 /** A procedure behind the gate of `need`: its context gains the principal the gate let through. */
 function gated<N extends Need>(need: N) {
   const admit = gate(need);
-  return readable.use(async ({ ctx, next }) => {
-    const admitted = await admit(ctx.knock, ctx.env, ctx.settings.keys);
-    if (!admitted.ok) throw refused(ctx, admitted.error);
-    return next({ ctx: { principal: admitted.value } });
-  });
+  return t.procedure.use(async ({ ctx, next }) => next({ ctx: { principal: await admitted(admit, ctx) } }));
 }
 
 /**
@@ -154,11 +167,13 @@ export function scopedInput<S extends ZodMiniType>(
   /** A check of the raw input before the schema reads it (counting a call's orders); its error is the answer. */
   before?: (rawInput: unknown, ctx: Context) => TRPCError | undefined,
 ) {
-  return gated(scope)
+  const admit = gate(scope);
+  return t.procedure
     .use(async ({ ctx, next, getRawInput }) => {
+      const principal = await admitted(admit, ctx);
       const refusal = before?.(await getRawInput(), ctx);
       if (refusal) throw refusal;
-      const result = await next();
+      const result = await next({ ctx: { principal } });
       if (result.ok || ctx.knock.language === "en" || !(result.error.cause instanceof $ZodError)) return result;
       // A valid input means the refusal came from elsewhere: it stays as it is.
       const again = parseIn(schema, await getRawInput(), ctx.knock.language);
