@@ -13,9 +13,9 @@ const CARRIAGE_MAX_CHARS = 2 * 1024 * 1024;
 interface Seat {
   request: EnqueueRequest;
   chars: number;
-  answer: Deferred<EnqueueAnswer>;
+  answer: PromiseWithResolvers<EnqueueAnswer>;
   /** Resolved when this call is to send the next carriage itself. */
-  lead: Deferred<void>;
+  lead: PromiseWithResolvers<void>;
 }
 
 /** The calls of one site waiting in this isolate, and whether a carriage of theirs is on its way. */
@@ -44,7 +44,7 @@ const lanes = new WeakMap<object, Map<string, Lane>>();
 export async function enqueue(env: Env, request: EnqueueRequest): Promise<EnqueueAnswer> {
   if (request.waitMs) return outboxOf(env, request.site).enqueue(request);
   const lane = laneOf(env, request.site);
-  const seat: Seat = { request, chars: charsOf(request), answer: deferred(), lead: deferred() };
+  const seat: Seat = { request, chars: charsOf(request), answer: Promise.withResolvers(), lead: Promise.withResolvers() };
   lane.seats.push(seat);
   if (!lane.busy) {
     lane.busy = true;
@@ -71,9 +71,9 @@ function send(env: Env, lane: Lane, site: string): void {
     .then(
       (answers) => {
         for (const [index, seat] of carriage.entries()) {
-          const carried = answers[index];
-          if (carried === undefined) seat.answer.reject(new Error("the outbox answered fewer calls than it was sent"));
-          else if ("answer" in carried) seat.answer.resolve(carried.answer);
+          // One answer per call sent, in order (`Outbox.enqueueAll`).
+          const carried = answers[index]!;
+          if ("answer" in carried) seat.answer.resolve(carried.answer);
           else seat.answer.reject(carried.error);
         }
       },
@@ -106,20 +106,4 @@ function board(seats: Seat[]): Seat[] {
 /** About how many characters a call's orders take on their way: what decides a carriage's size. */
 function charsOf(request: EnqueueRequest): number {
   return request.orders.reduce((sum, order) => sum + JSON.stringify(order).length, 0);
-}
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (error: unknown) => void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((ok, fail) => {
-    resolve = ok;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
 }

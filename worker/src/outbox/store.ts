@@ -196,20 +196,9 @@ export class OutboxStore {
     this.count("delivered", now, delivered.length);
   }
 
-  /** Stores what `fate` decided for a change that was sent; answers the reason of a dead change when no other dead change has it. */
-  settle(change: PendingChange, fate: Fate, now: number): string | undefined {
+  /** Stores what `fate` decided for a change that was sent and not delivered; answers the reason of a dead change when no other dead change has it. */
+  private settle(change: PendingChange, fate: Exclude<Fate, { to: "delivered" }>, now: number): string | undefined {
     switch (fate.to) {
-      case "delivered":
-        this.sql.exec(
-          "UPDATE changes SET state = 'delivered', calltouch_order_id = ?, settled_at = ?, error = NULL, hypothesis = NULL WHERE id = ?",
-          fate.calltouchOrderId ?? null,
-          now,
-          change.id,
-        );
-        if (fate.ledger === "learn") this.learn(change.orderNumber, fate.calltouchOrderId, change.id, now);
-        else this.forget(change.orderNumber);
-        this.count("delivered", now);
-        return;
       case "dead": {
         const first = this.dead(change.id, fate.reason, now);
         if (fate.doubtLedger) this.sql.exec("UPDATE ledger SET learned_from = NULL WHERE order_number = ?", change.orderNumber);
@@ -264,20 +253,6 @@ export class OutboxStore {
       Math.floor(now / 60_000),
       event,
       n,
-    );
-  }
-
-  /** A fact: Calltouch holds the deal, as a create or an update of it (`changeId`) succeeded. */
-  private learn(orderNumber: string, calltouchOrderId: number | undefined, changeId: number, now: number): void {
-    this.sql.exec(
-      `INSERT INTO ledger (order_number, calltouch_order_id, created_at, learned_at, learned_from) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (order_number) DO UPDATE SET calltouch_order_id = COALESCE(excluded.calltouch_order_id, calltouch_order_id),
-         learned_at = excluded.learned_at, learned_from = excluded.learned_from`,
-      orderNumber,
-      calltouchOrderId ?? null,
-      now,
-      now,
-      changeId,
     );
   }
 
