@@ -21,7 +21,7 @@ import {
 import type { Settings } from "../settings";
 import type { PageContext } from "./layout";
 import { confirmView, dealsView, keysView, lettersView, messageView, overviewView, reasonsView, replayedView, signInView } from "./views";
-import { type ConsoleLanguage, LANGUAGES, wordsOf } from "./words";
+import { type ConsoleLanguage, LANGUAGES, loadWords, wordsOf } from "./words";
 
 type ConsoleEnv = {
   Bindings: Env;
@@ -48,6 +48,12 @@ consoleDoor.use(async (c, next) => {
     "Content-Security-Policy",
     "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   );
+});
+
+// The words of every page, read from the static assets at the console's first request of an isolate.
+consoleDoor.use(async (c, next) => {
+  await loadWords(c.env.ASSETS, c.req.url);
+  await next();
 });
 
 // Russian first; `?lang=en` switches, and the choice is kept.

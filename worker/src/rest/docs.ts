@@ -1,4 +1,5 @@
 import { Hono } from "../hono";
+import { type StaticAssets, staticJson } from "../static-json";
 import { type ComponentSchemas, type DocumentedLimits, openApiDocumentFor } from "./openapi";
 
 // Scalar renders the reference in the reader's browser from a static asset of this Worker (written by
@@ -49,28 +50,11 @@ const page = `<!doctype html>
  */
 export const docs = new Hono<{ Bindings: { ASSETS: StaticAssets }; Variables: { limits: DocumentedLimits } }>();
 
-/** What of the ASSETS binding (a `Fetcher`) this module uses: Node's tests read it without Workers' types. */
-interface StaticAssets {
-  fetch(url: URL): Promise<Response>;
-}
-
 /** The static asset holding the document's component schemas (scripts/openapi-schemas.mjs writes it). */
 export const SCHEMAS_ASSET = "/openapi-schemas.json";
 
-let components: ComponentSchemas | undefined;
-
-/**
- * The document's component schemas, read from the static assets at the first request of an isolate: a
- * file of the deployment, so they never change while it runs. A failed read throws (a 500 with the
- * request id) and is tried again at the next request.
- */
-async function componentSchemas(assets: StaticAssets, url: string): Promise<ComponentSchemas> {
-  if (components) return components;
-  const response = await assets.fetch(new URL(SCHEMAS_ASSET, url));
-  if (!response.ok) throw new Error(`the static asset ${SCHEMAS_ASSET} answered ${response.status}`);
-  components = (await response.json()) as ComponentSchemas;
-  return components;
-}
+/** The document's component schemas, read from the static assets at the first request of an isolate. */
+const componentSchemas = staticJson<ComponentSchemas>(SCHEMAS_ASSET);
 
 // The document states this deployment's limits, which the Worker puts in `c.var.limits` (this module
 // reads no settings: Node's tests read it too).
