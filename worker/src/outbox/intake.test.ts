@@ -107,6 +107,28 @@ describe("enqueue in carriages", () => {
     expect(outboxes.sent).toHaveLength(0);
   });
 
+  it("fills a carriage up to 2 MiB of orders: a call that would overflow it waits for the next", async () => {
+    const outboxes = fakeOutboxes();
+    // Orders as the contract passes them on, each with a long text (the outbox gets them as they are).
+    const long = (name: string) => ({ ...call(name), orders: [{ ...call(name).orders[0]!, comment: "ж".repeat(1_200_000) }] });
+    const answers = [enqueue(outboxes.env, call("lead"))];
+    await settle();
+    answers.push(...[long("big-1"), long("big-2"), call("small")].map((request) => enqueue(outboxes.env, request)));
+    await settle();
+    for (let answered = 0; answered < 3; answered++) {
+      const carriage = outboxes.sent[answered]!;
+      carriage.answer(carriage.requests.map((request) => queued(request, 1)));
+      await settle();
+    }
+
+    expect(outboxes.sent.map(({ requests }) => requests.map((request) => request.requestId))).toEqual([
+      ["r-lead"],
+      ["r-big-1"],
+      ["r-big-2", "r-small"],
+    ]);
+    expect((await Promise.all(answers)).every((answer) => answer.ok)).toBe(true);
+  });
+
   it("fills a carriage up to the orders of one call, and keeps sites apart", async () => {
     const outboxes = fakeOutboxes();
     const calls = [call("lead"), call("a", 600), call("b", 400), call("c", 1), call("big", 1000), call("elsewhere", 1, { site: "70001" })];
