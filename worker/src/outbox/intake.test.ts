@@ -3,7 +3,7 @@
 
 import { env } from "cloudflare:workers";
 import { orderCreateInput } from "@calltouch-gateway/contract";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SIMULATOR_SITE_ID } from "../../test/constants";
 import { enqueue } from "./intake";
 import type { CarriedAnswer, EnqueueAnswer, EnqueueRequest } from "./outbox";
@@ -98,6 +98,35 @@ describe("enqueue in carriages", () => {
     expect(outboxes.sent).toHaveLength(3);
     outboxes.sent[2]!.answer([queued(call("d"), 9)]);
     await expect(fourth).resolves.toEqual(queued(call("d"), 9).answer);
+  });
+
+  it("takes a carriage not back within a minute for lost, and lets the calls after it leave", async () => {
+    const outboxes = fakeOutboxes();
+    const lost = enqueue(outboxes.env, call("lost"));
+    await settle();
+    const waiting = enqueue(outboxes.env, call("waiting"));
+    await settle();
+    expect(outboxes.sent).toHaveLength(1);
+
+    // The request that sent the first carriage was cancelled: its answer never comes.
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now + 61_000);
+    try {
+      const later = enqueue(outboxes.env, call("later"));
+      await settle();
+      expect(outboxes.sent.map(({ requests }) => requests.map((request) => request.requestId))).toEqual([
+        ["r-lost"],
+        ["r-waiting", "r-later"],
+      ]);
+      outboxes.sent[1]!.answer([queued(call("waiting"), 2), queued(call("later"), 3)]);
+      await expect(waiting).resolves.toEqual(queued(call("waiting"), 2).answer);
+      await expect(later).resolves.toEqual(queued(call("later"), 3).answer);
+    } finally {
+      clock.mockRestore();
+    }
+    // Should the lost carriage come back after all, its calls still get their answers.
+    outboxes.sent[0]!.answer([queued(call("lost"), 1)]);
+    await expect(lost).resolves.toEqual(queued(call("lost"), 1).answer);
   });
 
   it("lets a call that waits for delivery go alone, so that it holds no other call's answer", async () => {

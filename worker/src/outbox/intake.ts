@@ -17,10 +17,19 @@ interface Seat {
   lead: PromiseWithResolvers<void>;
 }
 
-/** The calls of one site waiting in this isolate, and whether a carriage of theirs is on its way. */
+/**
+ * A carriage not back after this long is taken for lost: the request that sent it may have been cancelled
+ * (a carriage normally takes milliseconds, and `waitUntil` keeps it 30 s past its request). The next call
+ * to arrive then lets the first waiting call send the next carriage, so that no lost carriage holds its
+ * site's calls in this isolate for good.
+ */
+const CARRIAGE_LOST_MS = 60_000;
+
+/** The calls of one site waiting in this isolate, whether a carriage of theirs is on its way, and since when. */
 interface Lane {
   seats: Seat[];
   busy: boolean;
+  sentAt: number;
 }
 
 /** Per outbox namespace, per site: the namespace object is the isolate's own, whichever `env` copy carries it. */
@@ -48,6 +57,10 @@ export async function enqueue(env: Env, request: EnqueueRequest): Promise<Enqueu
   if (!lane.busy) {
     lane.busy = true;
     seat.lead.resolve();
+  } else if (Date.now() - lane.sentAt > CARRIAGE_LOST_MS) {
+    // The first waiting call leads: a sender is always the first of its own carriage.
+    lane.sentAt = Date.now();
+    lane.seats[0]!.lead.resolve();
   }
   const turn = await Promise.race([seat.lead.promise.then(() => "lead" as const), seat.answer.promise]);
   if (turn === "lead") send(env, lane, request.site);
@@ -58,13 +71,14 @@ function laneOf(env: Env, site: string): Lane {
   let sites = lanes.get(env.OUTBOX);
   if (sites === undefined) lanes.set(env.OUTBOX, (sites = new Map()));
   let lane = sites.get(site);
-  if (lane === undefined) sites.set(site, (lane = { seats: [], busy: false }));
+  if (lane === undefined) sites.set(site, (lane = { seats: [], busy: false, sentAt: 0 }));
   return lane;
 }
 
 /** Sends the calls at the head of the lane, up to a carriage's size (the first always), and hands on. */
 function send(env: Env, lane: Lane, site: string): void {
   const carriage = board(lane.seats);
+  lane.sentAt = Date.now();
   const done = outboxOf(env, site)
     .enqueueAll(carriage.map(({ request }) => request))
     .then(
