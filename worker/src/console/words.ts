@@ -17,7 +17,7 @@ type Table<T extends Record<string, Record<ConsoleLanguage, string>>> = T;
 export type Word = keyof Table<typeof table>;
 
 /** The static asset holding the table. */
-export const WORDS_ASSET = "/console-words.json";
+const WORDS_ASSET = "/console-words.json";
 
 const readWords = staticJson<Table<typeof table>>(WORDS_ASSET);
 let words: Table<typeof table> | undefined;
