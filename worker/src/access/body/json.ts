@@ -65,17 +65,20 @@ function inspect(text: string): JsonProblem | undefined {
   };
   // Text that came from bytes is whole; only \u escapes can make a lone surrogate. Checked once, natively.
   if (!text.isWellFormed()) return { kind: "lone_surrogate", path: [] };
-  // The next backslash, searched natively and only past each one found: a string that ends before it has no
-  // escapes, so it is its own key and holds no lone surrogate (the text is well-formed); only the rare
-  // string with escapes is decoded.
-  let backslash = text.indexOf("\\");
-
   for (let i = 0; i < text.length; ) {
     const code = text.charCodeAt(i);
     if (code === QUOTE) {
-      const end = closingQuote(text, i);
-      if (backslash !== -1 && backslash < i) backslash = text.indexOf("\\", i);
-      const escaped = backslash !== -1 && backslash < end;
+      // The string's end, and whether it holds an escape: only then can its value differ from its text (the
+      // text is well-formed, so an unescaped string is its own key and holds no lone surrogate). A backslash
+      // takes the next character with it, so an escaped quote does not end the string.
+      let end = i + 1;
+      let escaped = false;
+      for (let at = text.charCodeAt(end); at !== QUOTE; at = text.charCodeAt(++end)) {
+        if (at === BACKSLASH) {
+          escaped = true;
+          end++;
+        }
+      }
       let next = end + 1;
       while (next < text.length && text.charCodeAt(next) <= 0x20) next++;
       if (text.charCodeAt(next) === COLON) {
@@ -113,15 +116,6 @@ function inspect(text: string): JsonProblem | undefined {
     } else i++;
   }
   return undefined;
-}
-
-/** The index of the quote that closes the string opening at `open`: the first one not escaped by a backslash. */
-function closingQuote(text: string, open: number): number {
-  for (let quote = text.indexOf('"', open + 1); ; quote = text.indexOf('"', quote + 1)) {
-    let backslashes = 0;
-    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return quote;
-  }
 }
 
 /** Digits, `.`, `e`, `E`, `+` and `-`: what a JSON number is written with. */
