@@ -251,6 +251,27 @@ describe("compileUpdate", () => {
     expect(update({ orderNumber: "1", tags: ["a"], tagsOverwrite: true }).addTags).toStrictEqual({ overwrite: true, tags: [{ tag: "a" }] });
   });
 
+  it("never sends what the caller left empty, at any depth", () => {
+    const change = update({
+      orderNumber: "1",
+      products: [{ name: "Стол", price: 1, brand: null, quantity: null }],
+      orderContacts: { mainContacts: { fio: "Иван", email: null }, otherContacts: { phoneNumber: ["89157771122", null] } },
+      leadManager: { manager: "Петров", overwrite: null },
+      callId: 7,
+      source: { source: "выставка", term: "" },
+    });
+    expectWire(change, {
+      orderNumber: "1",
+      products: [{ name: "Стол", price: "1.00" }],
+      orderContacts: { mainContacts: { fio: "Иван" }, otherContacts: { phoneNumber: ["79157771122"] } },
+      leadManager: { manager: "Петров", overwrite: false },
+      reMatching: [
+        { type: "call", callParams: { callId: 7 } },
+        { type: "customSources", customSourceParams: { source: "выставка" } },
+      ],
+    });
+  });
+
   it("sends the update-only fields", () => {
     expectWire(update({ orderNumber: "1", updateDate: "2024-03-01T10:00:00Z", leadManager: { manager: "Петров" } }), {
       orderNumber: "1",

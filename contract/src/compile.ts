@@ -1,4 +1,5 @@
 import type { CompileSettings } from "./compile-settings";
+import { definedFields, withoutUndefined } from "./defined";
 import { type DealDate, formatSiteTime, toSiteTime } from "./fields/date";
 import { compileMatching, hasMatchingInput } from "./matching";
 import type { OrderCreate, OrderUpdate } from "./order";
@@ -32,7 +33,7 @@ export const DEFAULT_STATUS = "Новая";
 export function compileCreate(order: OrderCreate, settings: CompileSettings, acceptedAt: Date): CalltouchCreateOrder {
   const siteTime = siteTimeOf(settings.timeZone, acceptedAt);
   const orderDate = siteTime(order.orderDate);
-  return withoutUndefined({
+  return definedFields({
     ...sharedFields(order),
     status: order.status ?? settings.defaultStatus ?? DEFAULT_STATUS,
     matching: compileMatching(order, orderDate, settings),
@@ -54,7 +55,7 @@ export function compileCreate(order: OrderCreate, settings: CompileSettings, acc
  */
 export function compileUpdate(order: OrderUpdate, settings: CompileSettings, acceptedAt: Date): CalltouchUpdateOrder {
   const siteTime = siteTimeOf(settings.timeZone, acceptedAt);
-  return withoutUndefined({
+  return definedFields({
     ...sharedFields(order),
     statusDate: order.statusDate !== undefined || order.status !== undefined ? siteTime(order.statusDate) : undefined,
     updateDate: order.updateDate === undefined ? undefined : siteTime(order.updateDate),
@@ -104,51 +105,11 @@ function sharedFields(order: OrderCreate | OrderUpdate): CalltouchOrderFields {
       overwrite: addCustomFieldsToLead.overwrite ?? false,
       customFields: addCustomFieldsToLead.customFields,
     },
-    products: order.products,
-    orderContacts: order.orderContacts,
+    products: withoutUndefined(order.products),
+    orderContacts: withoutUndefined(order.orderContacts),
   };
 }
 
 function toTag(tag: string): CalltouchTag {
   return { tag };
-}
-
-/**
- * `value` without the keys whose value is `undefined`, at any depth. The compiler writes every field as
- * `field: valueOrUndefined` for legibility, and a `null` the caller sent for a nested field comes out of
- * the schema as such a key: this one pass keeps all of them out of the wire JSON. What holds no such key
- * (a matching item, a tag, a list of phones) is shared, not copied: copying each was the largest part
- * of compiling an order (bench/cpu.ts).
- */
-function withoutUndefined<T>(value: T): T {
-  if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let index = 0; index < value.length; index++) {
-      const item: unknown = value[index];
-      const clean = withoutUndefined(item);
-      if (clean !== item) (copy ??= value.slice())[index] = clean;
-    }
-    return (copy ?? value) as T;
-  }
-  let copy: Record<string, unknown> | undefined;
-  for (const key in value) {
-    const field = value[key];
-    const clean = field === undefined ? undefined : withoutUndefined(field);
-    if (copy === undefined && clean === field && field !== undefined) continue;
-    // The first key that changes: the copy starts with the keys before it, in their order.
-    copy ??= keysBefore(value, key);
-    if (clean !== undefined) copy[key] = clean;
-  }
-  return (copy ?? value) as T;
-}
-
-/** The keys of `value` before `stop`, with their values. */
-function keysBefore(value: object, stop: string): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const key in value) {
-    if (key === stop) break;
-    copy[key] = value[key as keyof typeof value];
-  }
-  return copy;
 }

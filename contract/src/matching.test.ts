@@ -128,6 +128,16 @@ describe("explicit matching", () => {
     expect(JSON.parse(JSON.stringify(matching))).toStrictEqual([wire]);
   });
 
+  it("drops what the caller left empty in an item", () => {
+    const item = {
+      type: "leadContact",
+      leadContactParams: { phones: ["8 915 777-11-22"], emails: null, date: "", tagsLogic: null, withChats: null },
+    };
+    const matching = matchingOf({ matching: [item] });
+    expect(matching).toStrictEqual([{ type: "leadContact", leadContactParams: { phones: ["79157771122"] } }]);
+    expect(JSON.parse(JSON.stringify(matching))).toStrictEqual(matching);
+  });
+
   it("replaces the compiled chain entirely, in the caller's order", () => {
     expect(matchingOf({ matching: [{ type: "withoutSource" }, { type: "call", callParams: { callId: 1 } }] })).toStrictEqual([
       { type: "withoutSource" },
@@ -269,6 +279,10 @@ describe("the compiled chain", () => {
     expect(matchingOf({ source }).at(-1)).toStrictEqual({ type: "customSources", customSourceParams: source });
     const configured = { ...moscow, defaultSource: { source: "crm" } };
     expect(matchingOf({}, configured)).toStrictEqual([{ type: "customSources", customSourceParams: { source: "crm" } }]);
+    // Settings come from outside the schemas: what they leave undefined is not sent either.
+    expect(matchingOf({}, { ...moscow, defaultSource: { source: "crm", medium: undefined } })).toStrictEqual([
+      { type: "customSources", customSourceParams: { source: "crm" } },
+    ]);
     expect(matchingOf({ source: { source: "выставка" } }, configured)).toStrictEqual([
       { type: "customSources", customSourceParams: { source: "выставка" } },
     ]);

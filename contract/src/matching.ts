@@ -1,4 +1,5 @@
 import type { CompileSettings } from "./compile-settings";
+import { definedFields, withoutUndefined } from "./defined";
 import { optionalDate, toSiteTime } from "./fields/date";
 import { emailSet } from "./fields/email";
 import { atMost, boolean, expected, optional } from "./fields/field";
@@ -215,12 +216,12 @@ export function hasMatchingInput(order: MatchingInput): boolean {
  * Otherwise the chain is: `session`, `call`, `request` (those the order names, exact first), then the
  * memo's `callContact` (if there are phones) and `requestContact` (if there are phones or e-mails), both
  * `nearest` from `date` back `searchDepth` minutes, then `customSources` (the order's `source`, else the
- * configured default, else {@link OFFLINE_VISIT}). Keys left `undefined` here are dropped by the caller.
+ * configured default, else {@link OFFLINE_VISIT}). No item holds a key whose value is `undefined`.
  *
  * @example compileMatching({ phones: ["79157771122"] }, "19-07-2021 16:42:32", { timeZone: "Europe/Moscow" })
  */
 export function compileMatching(order: MatchingInput, date: string, settings: CompileSettings): CalltouchMatchingItem[] {
-  if (order.matching !== undefined) return order.matching.map((item) => withSiteTime(item, settings.timeZone));
+  if (order.matching !== undefined) return order.matching.map((item) => withoutUndefined(withSiteTime(item, settings.timeZone)));
   const { phones, emails } = order;
   const searchDepth = settings.searchDepth ?? DEFAULT_SEARCH_DEPTH;
   const chain: CalltouchMatchingItem[] = [];
@@ -231,9 +232,10 @@ export function compileMatching(order: MatchingInput, date: string, settings: Co
     chain.push({ type: "callContact", callContactParams: { phones, date, callTypeToMatch: "nearest", searchDepth } });
   }
   if (phones !== undefined || emails !== undefined) {
-    chain.push({ type: "requestContact", requestContactParams: { phones, emails, date, requestTypeToMatch: "nearest", searchDepth } });
+    const requestContactParams = definedFields({ phones, emails, date, requestTypeToMatch: "nearest" as const, searchDepth });
+    chain.push({ type: "requestContact", requestContactParams });
   }
-  chain.push({ type: "customSources", customSourceParams: order.source ?? settings.defaultSource ?? OFFLINE_VISIT });
+  chain.push({ type: "customSources", customSourceParams: withoutUndefined(order.source ?? settings.defaultSource) ?? OFFLINE_VISIT });
   return chain;
 }
 
