@@ -9,9 +9,10 @@
 // --contract measures another checkout's contract (e.g. `git worktree add /tmp/before <commit>`, then
 // `pnpm install` there) to record a before and an after.
 //
-// Phones are what costs most (libphonenumber-js with full metadata); the contract remembers recent
-// answers, so every call here brings phones the process has not seen, unless the row says "repeated"
-// (the same deals again: an update wave, a retried call).
+// The contract remembers recent phones and its last formatted date, so every call here brings phones the
+// process has not seen and deals with dates of their own, unless the row says "repeated" (the same deals
+// again: an update wave, a retried call) or "one date" (every deal on the same second, as the rows before
+// 2026-11-30 measured; the target is judged on the row of dates of their own).
 //
 // Before the contract sees a body, the door reads it as exact JSON (worker/src/access/body/json.ts: no
 // duplicate key, no inexact number, no lone surrogate); a second table times that read for 100 and 1,000
@@ -34,13 +35,23 @@ step("bundling the contract");
 const contract = await loadContract(flags.contract);
 const settings = { timeZone: "Europe/Moscow" };
 
-/** A body of `size` orders of the memo's kind, each with a phone and an e-mail of its own. */
-function body(size: number, seed: number): string {
+/** Moscow's offset, which the memo's dates carry. */
+const MOSCOW_MS = 3 * 3_600_000;
+
+/**
+ * The n-th deal's date: each its own, 7,919 s (a prime, about 2.2 h) after the one before, as deals of a
+ * CRM come. The contract keeps its last formatted date (the orders of a call share their acceptance time),
+ * so a body whose deals all share one date would not pay for formatting them.
+ */
+const dateOf = (n: number) => `${new Date(Date.UTC(2021, 6, 19) + n * 7_919_000 + MOSCOW_MS).toISOString().slice(0, 19)}+03:00`;
+
+/** A body of `size` orders of the memo's kind, each with a phone, an e-mail and, unless `oneDate`, a date of its own. */
+function body(size: number, seed: number, oneDate = false): string {
   const orders = Array.from({ length: size }, (_, index) => {
     const n = seed * size + index;
     return {
       orderNumber: `cpu-${n}`,
-      orderDate: "2021-07-19T16:42:32+03:00",
+      orderDate: oneDate ? "2021-07-19T16:42:32+03:00" : dateOf(n),
       status: "Запись",
       revenue: 1000 + (n % 97),
       phones: [`8 9${String(10 + (n % 90))} ${String(1_000_000 + (n % 8_999_999)).slice(0, 3)}-${String(n % 10_000).padStart(4, "0")}`],
@@ -51,7 +62,7 @@ function body(size: number, seed: number): string {
   return JSON.stringify(size === 1 ? orders[0] : orders);
 }
 
-/** What the gateway does with a call's body before storing it. */
+/** What the gateway's own code does with a call's body: the contract's parse at the door, its compile at delivery. */
 function acceptCall(text: string): unknown[] {
   const call = contract.toCall(contract.ordersCreateInput.parse(JSON.parse(text)));
   const now = new Date();
@@ -59,8 +70,8 @@ function acceptCall(text: string): unknown[] {
 }
 
 /** Bodies enough that a whole run never repeats a phone the contract still remembers. */
-function pool(size: number, count: number): { next(): string } {
-  const bodies = Array.from({ length: count }, (_, seed) => body(size, seed));
+function pool(size: number, count: number, oneDate = false): { next(): string } {
+  const bodies = Array.from({ length: count }, (_, seed) => body(size, seed, oneDate));
   let index = 0;
   return { next: () => bodies[index++ % bodies.length]! };
 }
@@ -68,6 +79,8 @@ function pool(size: number, count: number): { next(): string } {
 const cases = [
   { name: "1 order", size: 1, bodies: pool(1, 20_000) },
   { name: "100 orders", size: 100, bodies: pool(100, 400) },
+  // As this benchmark ran before each deal got a date of its own: comparable with earlier results.
+  { name: "100 orders, one date", size: 100, bodies: pool(100, 400, true) },
   { name: "100 orders, repeated", size: 100, bodies: pool(100, 1) },
 ];
 
@@ -142,11 +155,13 @@ console.log(
 );
 
 const hundred = stats.get("gateway: 100 orders")!;
-verdict(`100 new orders validated and compiled in under ${TARGET_100_MS} ms of CPU (mean), of the ${BUDGET_MS} ms budget`, [
-  ...(hundred.mean < TARGET_100_MS ? [] : [`100 orders took ${us(hundred.mean)} µs`]),
-]);
+verdict(
+  `100 new orders (each its own date) validated and compiled in under ${TARGET_100_MS} ms of CPU (mean), of the ${BUDGET_MS} ms budget`,
+  [...(hundred.mean < TARGET_100_MS ? [] : [`100 orders took ${us(hundred.mean)} µs`])],
+);
 printResult("cpu", {
   us100: hundred.mean * 1000,
+  us100OneDate: stats.get("gateway: 100 orders, one date")!.mean * 1000,
   readJsonUs100: stats.get("readJson: 100 orders")!.mean * 1000,
   readJsonUs1000: stats.get("readJson: 1,000 orders")!.mean * 1000,
 });
