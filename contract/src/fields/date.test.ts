@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { firstMessage } from "../test-support";
+import { firstMessage, seeded } from "../test-support";
 import * as z from "../zod";
 import { formatSiteTime, isoInstant, isValidTimeZone, optionalDate, toSiteTime } from "./date";
 
@@ -149,6 +149,70 @@ describe("site time", () => {
     const moscow = formatSiteTime(instant, "Europe/Moscow");
     expect(formatSiteTime(instant, "Asia/Yekaterinburg")).not.toBe(moscow);
     expect(formatSiteTime(instant, "Europe/Moscow")).toBe(moscow);
+  });
+
+  const formats = new Map<string, Intl.DateTimeFormat>();
+
+  /** What `Intl` alone says, laid out as Calltouch's site time: the answer before the offsets were kept. */
+  function intlSiteTime(millis: number, timeZone: string): string {
+    let format = formats.get(timeZone);
+    if (format === undefined) {
+      format = new Intl.DateTimeFormat("en-GB", {
+        ...{ timeZone, year: "numeric", month: "2-digit", day: "2-digit" },
+        ...{ hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" },
+      });
+      formats.set(timeZone, format);
+    }
+    const parts: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+    for (const { type, value } of format.formatToParts(millis)) parts[type] = value;
+    return `${parts.day}-${parts.month}-${parts.year} ${parts.hour}:${parts.minute}:${parts.second}`;
+  }
+
+  /** The instants of `samples` whose site time in their zone differs from what `Intl` says: none, if all is well. */
+  function disagreements(samples: [zone: string, millis: number][]): string[] {
+    return samples
+      .filter(([zone, millis]) => formatSiteTime(new Date(millis), zone) !== intlSiteTime(millis, zone))
+      .map(([zone, millis]) => `${zone} ${new Date(millis).toISOString()}: ${formatSiteTime(new Date(millis), zone)}`);
+  }
+
+  it("says what Intl says, every ten minutes of the days a zone moved its clocks", () => {
+    const changes: [string, string][] = [
+      ["Europe/Moscow", "2011-03-27"], // daylight saving time for good
+      ["Europe/Moscow", "2014-10-26"], // and back to +03:00
+      ["Europe/Berlin", "2021-03-28"],
+      ["Europe/Berlin", "2021-10-31"],
+      ["Asia/Kamchatka", "2010-03-28"],
+      ["Pacific/Apia", "2011-12-30"], // the day Samoa skipped
+      ["Africa/Monrovia", "1972-01-07"], // from -00:44:30, an offset with seconds
+      ["Asia/Kathmandu", "1986-01-01"], // from +05:30 to +05:45
+      ["Australia/Lord_Howe", "2021-04-04"], // a half-hour shift
+      ["America/Sao_Paulo", "2018-11-04"], // at midnight, local time
+    ];
+    const samples: [string, number][] = [];
+    for (const [zone, day] of changes) {
+      const start = Date.parse(`${day}T00:00:00Z`) - 86_400_000;
+      for (let millis = start; millis < start + 3 * 86_400_000; millis += 600_001) samples.push([zone, millis]);
+    }
+    expect(disagreements(samples)).toEqual([]);
+  });
+
+  it("says what Intl says for every zone the runtime knows, on dates from 1970 on", () => {
+    const random = seeded(20_261_130);
+    const from = -14 * 3_600_000; // 1970-01-01 00:00 at +14:00
+    const span = Date.UTC(2060, 0, 1) - from;
+    const zones = [...Intl.supportedValuesOf("timeZone"), "UTC"];
+    expect(zones.length).toBeGreaterThan(300);
+    const samples = zones.flatMap((zone) => Array.from({ length: 60 }, (): [string, number] => [zone, from + Math.floor(random() * span)]));
+    expect(disagreements(samples)).toEqual([]);
+  });
+
+  it("stays right past the days it remembers, and past 9999", () => {
+    // Five thousand days, more than a zone keeps, twice over: the second pass runs on a cleared memory.
+    const days = Array.from({ length: 5000 }, (_, i): [string, number] => [
+      "Europe/Moscow",
+      Date.UTC(2000, 0, 1) + i * 86_400_000 + ((i * 7_919_000) % 86_400_000),
+    ]);
+    expect(disagreements([...days, ...days, ["Asia/Yekaterinburg", Date.UTC(10_000, 0, 1, 2, 59, 59)]])).toEqual([]);
   });
 
   it("turns a validated date into site time", () => {
