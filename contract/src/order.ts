@@ -5,6 +5,7 @@ import { digitsSet, optionalDigits, optionalTgUsername, orderNumber, tgUsernameS
 import { optionalMoney, optionalSignedMoney, requiredMoney } from "./fields/money";
 import { optionalPhone, phoneSet } from "./fields/phone";
 import { say } from "./fields/say";
+import { sparse } from "./fields/sparse";
 import { strict } from "./fields/strict";
 import {
   optionalCurrency,
@@ -122,11 +123,13 @@ const commonShape = {
  *
  * @example orderCreateInput.parse({ orderNumber: "42", status: "Запись", revenue: 1000, phones: ["8 915 777-11-22"] })
  */
-export const orderCreateInput = strict({
-  ...commonShape,
-  /** When the deal was made; also the moment contact matching searches back from. */
-  orderDate: optionalDate,
-}).check(refuseMixedMatching);
+export const orderCreateInput = sparse(
+  strict({
+    ...commonShape,
+    /** When the deal was made; also the moment contact matching searches back from. */
+    orderDate: optionalDate,
+  }).check(refuseMixedMatching),
+);
 
 /** The keys of an update that change nothing by themselves. */
 const NOT_A_CHANGE = new Set(["orderNumber", "orderDate", "tagsOverwrite", "idempotencyKey"]);
@@ -139,34 +142,36 @@ const NOT_A_CHANGE = new Set(["orderNumber", "orderDate", "tagsOverwrite", "idem
  *
  * @example orderUpdateInput.parse({ orderNumber: "42", status: "Оплачено", revenue: "1500.00" })
  */
-export const orderUpdateInput = strict({
-  ...commonShape,
-  orderDate: optionalDate,
-  /** When the deal was updated in the CRM. */
-  updateDate: optionalDate,
-  /** The manager of the lead the deal is matched to. */
-  leadManager: optional(strict({ manager: requiredText, overwrite: optional(boolean) })),
-  /** With `tags`: replace the deal's tags instead of adding to them. */
-  tagsOverwrite: optional(boolean),
-})
-  .check(refuseMixedMatching)
-  .check((payload) => {
-    const order = payload.value;
-    if (order.tagsOverwrite !== undefined && order.tags === undefined) {
-      const message = say(
-        "tagsOverwrite says how to apply tags: give tags too",
-        "tagsOverwrite говорит, как применить теги: передайте и tags",
-      );
-      payload.issues.push({ code: "custom", input: order, path: ["tagsOverwrite"], continue: true, message });
-    }
-    if (!Object.entries(order).some(([key, value]) => value !== undefined && !NOT_A_CHANGE.has(key))) {
-      const message = say(
-        "an update must change something: give at least one field besides orderNumber",
-        "обновление должно что-то менять: передайте хотя бы одно поле, кроме orderNumber",
-      );
-      payload.issues.push({ code: "custom", input: order, continue: true, message });
-    }
-  });
+export const orderUpdateInput = sparse(
+  strict({
+    ...commonShape,
+    orderDate: optionalDate,
+    /** When the deal was updated in the CRM. */
+    updateDate: optionalDate,
+    /** The manager of the lead the deal is matched to. */
+    leadManager: optional(strict({ manager: requiredText, overwrite: optional(boolean) })),
+    /** With `tags`: replace the deal's tags instead of adding to them. */
+    tagsOverwrite: optional(boolean),
+  })
+    .check(refuseMixedMatching)
+    .check((payload) => {
+      const order = payload.value;
+      if (order.tagsOverwrite !== undefined && order.tags === undefined) {
+        const message = say(
+          "tagsOverwrite says how to apply tags: give tags too",
+          "tagsOverwrite говорит, как применить теги: передайте и tags",
+        );
+        payload.issues.push({ code: "custom", input: order, path: ["tagsOverwrite"], continue: true, message });
+      }
+      if (!Object.entries(order).some(([key, value]) => value !== undefined && !NOT_A_CHANGE.has(key))) {
+        const message = say(
+          "an update must change something: give at least one field besides orderNumber",
+          "обновление должно что-то менять: передайте хотя бы одно поле, кроме orderNumber",
+        );
+        payload.issues.push({ code: "custom", input: order, continue: true, message });
+      }
+    }),
+);
 
 /** The longest a call may ask the gateway to hold its answer for delivery, in milliseconds. */
 export const MAX_WAIT_MS = 120_000;
