@@ -9,10 +9,13 @@
 // --contract measures another checkout's contract (e.g. `git worktree add /tmp/before <commit>`, then
 // `pnpm install` there) to record a before and an after.
 //
-// The contract remembers recent phones and its last formatted date, so every call here brings phones the
-// process has not seen and deals with dates of their own, unless the row says "repeated" (the same deals
-// again: an update wave, a retried call) or "one date" (every deal on the same second, as the rows before
-// 2026-11-30 measured; the target is judged on the row of dates of their own).
+// The contract remembers recent phones, and the UTC offset of each day it has formatted a date on (up to
+// 4,096 days), so every call here brings phones the process has not seen and deals with dates of their own,
+// unless the row says "repeated" (the same deals again: an update wave, a retried call) or "one date" (every
+// deal on the same second, as the rows before 2026-11-30 measured). Dates of their own span eleven years,
+// whose days the contract keeps once seen, as a long-lived isolate would; the row "days not seen" puts each
+// deal on a day the contract has forgotten, as in an isolate's first calls. The target is judged on the
+// row "100 orders".
 //
 // Before the contract sees a body, the door reads it as exact JSON (worker/src/access/body/json.ts: no
 // duplicate key, no inexact number, no lone surrogate); a second table times that read for 100 and 1,000
@@ -38,20 +41,26 @@ const settings = { timeZone: "Europe/Moscow" };
 /** Moscow's offset, which the memo's dates carry. */
 const MOSCOW_MS = 3 * 3_600_000;
 
-/**
- * The n-th deal's date: each its own, 7,919 s (a prime, about 2.2 h) after the one before, as deals of a
- * CRM come. The contract keeps its last formatted date (the orders of a call share their acceptance time),
- * so a body whose deals all share one date would not pay for formatting them.
- */
-const dateOf = (n: number) => `${new Date(Date.UTC(2021, 6, 19) + n * 7_919_000 + MOSCOW_MS).toISOString().slice(0, 19)}+03:00`;
+/** How far apart two deals' dates are: one after another, as deals of a CRM come. */
+const SPACING = {
+  /** 7,919 s, a prime, about 2.2 h: eleven deals a day. */
+  ownDate: 7_919_000,
+  /** A day and 7,919 s: no two deals on one day, and more days than the contract keeps. */
+  unseenDay: 86_400_000 + 7_919_000,
+  oneDate: 0,
+};
 
-/** A body of `size` orders of the memo's kind, each with a phone, an e-mail and, unless `oneDate`, a date of its own. */
-function body(size: number, seed: number, oneDate = false): string {
+/** The n-th deal's date, `spacing` after the one before. */
+const dateOf = (n: number, spacing: number) =>
+  `${new Date(Date.UTC(2021, 6, 19) + n * spacing + MOSCOW_MS).toISOString().slice(0, 19)}+03:00`;
+
+/** A body of `size` orders of the memo's kind, each with a phone, an e-mail and a date `spacing` after the one before. */
+function body(size: number, seed: number, spacing: number): string {
   const orders = Array.from({ length: size }, (_, index) => {
     const n = seed * size + index;
     return {
       orderNumber: `cpu-${n}`,
-      orderDate: oneDate ? "2021-07-19T16:42:32+03:00" : dateOf(n),
+      orderDate: dateOf(n, spacing),
       status: "Запись",
       revenue: 1000 + (n % 97),
       phones: [`8 9${String(10 + (n % 90))} ${String(1_000_000 + (n % 8_999_999)).slice(0, 3)}-${String(n % 10_000).padStart(4, "0")}`],
@@ -70,8 +79,8 @@ function acceptCall(text: string): unknown[] {
 }
 
 /** Bodies enough that a whole run never repeats a phone the contract still remembers. */
-function pool(size: number, count: number, oneDate = false): { next(): string } {
-  const bodies = Array.from({ length: count }, (_, seed) => body(size, seed, oneDate));
+function pool(size: number, count: number, spacing = SPACING.ownDate): { next(): string } {
+  const bodies = Array.from({ length: count }, (_, seed) => body(size, seed, spacing));
   let index = 0;
   return { next: () => bodies[index++ % bodies.length]! };
 }
@@ -80,7 +89,8 @@ const cases = [
   { name: "1 order", size: 1, bodies: pool(1, 20_000) },
   { name: "100 orders", size: 100, bodies: pool(100, 400) },
   // As this benchmark ran before each deal got a date of its own: comparable with earlier results.
-  { name: "100 orders, one date", size: 100, bodies: pool(100, 400, true) },
+  { name: "100 orders, one date", size: 100, bodies: pool(100, 400, SPACING.oneDate) },
+  { name: "100 orders, days not seen", size: 100, bodies: pool(100, 400, SPACING.unseenDay) },
   { name: "100 orders, repeated", size: 100, bodies: pool(100, 1) },
 ];
 
@@ -162,6 +172,7 @@ verdict(
 printResult("cpu", {
   us100: hundred.mean * 1000,
   us100OneDate: stats.get("gateway: 100 orders, one date")!.mean * 1000,
+  us100UnseenDays: stats.get("gateway: 100 orders, days not seen")!.mean * 1000,
   readJsonUs100: stats.get("readJson: 100 orders")!.mean * 1000,
   readJsonUs1000: stats.get("readJson: 1,000 orders")!.mean * 1000,
 });
