@@ -1,7 +1,8 @@
 // Ingest: `orders.create` with one order per call from 64 concurrent clients for 30 s, on local workerd
 // (`wrangler dev`), against two floors in the same runtime: the stateless floor (bench/floor: parse and
 // validate the same body) and the durable floor (bench/durable-floor: the same, then one SQLite insert per
-// call in a Durable Object). One Worker at a time, each after a warm-up; prints req/s, p50, p99 and refusals
+// call in a Durable Object). A third, the tRPC floor (bench/trpc-floor: the stateless floor's work as a tRPC
+// procedure), is not a target: it shows what the framework of the gateway's API costs by itself. One Worker at a time, each after a warm-up; prints req/s, p50, p99 and refusals
 // of each, the gateway's ratios to both floors, the target, PASS or FAIL (exit 1), and a RESULT line.
 //
 //   node bench/ingest.ts [--duration 30] [--connections 64] [--warmup 3]
@@ -118,6 +119,7 @@ const stateless = await measureFloor(
   "bench/floor/wrangler.toml",
   (data) => (data as { valid?: boolean }).valid === true,
 );
+const trpc = await measureFloor("tRPC floor", "bench/trpc-floor/wrangler.toml", (data) => (data as { valid?: boolean }).valid === true);
 const durable = await measureFloor(
   "durable floor",
   "bench/durable-floor/wrangler.toml",
@@ -133,6 +135,7 @@ const refused = (result: LoadResult) =>
     .join(" ") || "0";
 const sides = [
   ["stateless floor (parse + validate)", stateless],
+  ["tRPC floor (the same as a tRPC procedure)", trpc],
   ["durable floor (+ one insert per call)", durable],
   ["gateway, rate limiter in memory", gateway.result],
   ["gateway, Miniflare's rate limiter", simulated.result],
@@ -161,13 +164,17 @@ console.log(
   `gateway (Miniflare's rate limiter): ${percent(simulated.result.rps / stateless.rps)} of the stateless floor, ` +
     `${percent(simulated.result.rps / durable.rps)} of the durable floor; p99 ${ms(simulated.result.p99)}`,
 );
+console.log(
+  `tRPC floor: ${percent(trpc.rps / stateless.rps)} of the stateless floor; the gateway ${percent(gateway.result.rps / trpc.rps)} of the tRPC floor`,
+);
 // Each connection waits for its answer before it sends again, so latency is connections / throughput.
 console.log(`latency: ${shape.connections} connections kept busy wait about connections ÷ throughput, so p99 is read beside the floors'`);
 // Throughput follows the share of the machine a Worker gets; its CPU per response does not, on a busy machine.
 const cpuRatio = (floor: LoadResult) => floor.cpuMsPerResponse / gateway.result.cpuMsPerResponse;
 console.log(
   `CPU per response (workerd's runtime and proxy; the gateway's includes its delivery in the background): ` +
-    `the stateless floor's is ${percent(cpuRatio(stateless))} of the gateway's, the durable floor's ${percent(cpuRatio(durable))}`,
+    `the stateless floor's is ${percent(cpuRatio(stateless))} of the gateway's, the tRPC floor's ${percent(cpuRatio(trpc))}, ` +
+    `the durable floor's ${percent(cpuRatio(durable))}`,
 );
 for (const [name, { outbox }] of [
   ["in memory", gateway],
@@ -194,4 +201,10 @@ verdict(
     `≥ ${percent(MIN_DURABLE_RATIO)} of the durable floor's; no errors or non-2xx`,
   failures,
 );
-printResult("ingest", { vsStatelessFloor: vsStateless, vsDurableFloor: vsDurable, p99Ms: gateway.result.p99 });
+printResult("ingest", {
+  vsStatelessFloor: vsStateless,
+  vsDurableFloor: vsDurable,
+  p99Ms: gateway.result.p99,
+  vsTrpcFloor: gateway.result.rps / trpc.rps,
+  trpcFloorVsStateless: trpc.rps / stateless.rps,
+});
