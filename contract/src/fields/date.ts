@@ -202,7 +202,7 @@ interface SiteZone {
 const zones = new Map<string, SiteZone>();
 
 /**
- * The most days a zone remembers, about eleven years of them in some 150 KB; then it starts again, so
+ * The most days a zone remembers, about eleven years of them in at most 130 KB; then it starts again, so
  * that a long-lived isolate's memory stays bounded. A CRM that loads its history sends years of dates.
  */
 const REMEMBERED_DAYS = 4096;
