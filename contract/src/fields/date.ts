@@ -192,7 +192,8 @@ export const optionalDate = optional(string, normalizeDate);
 
 /**
  * A zone as {@link formatSiteTime} uses it: its formatter, and the UTC offsets of the UTC days it has
- * formatted. `NaN` marks a day on which the offset changes: its instants are formatted by `Intl`.
+ * formatted ({@link offsetOn}). `NaN` marks a day on which the offset changes: its instants are formatted
+ * by `Intl`.
  */
 interface SiteZone {
   formatter: Intl.DateTimeFormat;
@@ -265,22 +266,29 @@ function offsetAt(formatter: Intl.DateTimeFormat, millis: number): number {
   return Date.UTC(year as number, (month as number) - 1, day, hour, minute, second) - millis;
 }
 
+/** Marks a day seen once: its offset is read when a second date falls on it. */
+const SEEN_ONCE = Number.POSITIVE_INFINITY;
+
 /**
- * `zone`'s UTC offset all through the UTC day of `millis`, or `NaN` if it changes that day. An offset
- * read alike at the day's first and last second is taken to hold between them: a zone would have to move
- * its clocks and back within one day to break that, and none has since 1970 (read for this every hour of
- * every zone Node 22 knows, 1970 to 2040: the closest two changes of one zone are 167 hours apart).
+ * `zone`'s UTC offset all through the UTC day of `millis`, or `NaN` where `Intl` is to format the date: a
+ * day on which the offset changes, or one seen for the first time (reading a day's offset takes `Intl`
+ * twice, which pays only when a second date falls on it). An offset read alike at the day's first and last
+ * second is taken to hold between them: a zone would have to move its clocks and back within one day to
+ * break that, and none has since 1970 (read for this every hour of every zone Node 22 knows, 1970 to 2040:
+ * the closest two changes of one zone are 167 hours apart).
  */
 function offsetOn(zone: SiteZone, millis: number): number {
   const day = Math.floor(millis / DAY_MS);
-  let offset = zone.offsets.get(day);
-  if (offset === undefined) {
+  const known = zone.offsets.get(day);
+  if (known !== undefined && known !== SEEN_ONCE) return known;
+  let offset = SEEN_ONCE;
+  if (known === SEEN_ONCE) {
     const first = offsetAt(zone.formatter, day * DAY_MS);
     offset = offsetAt(zone.formatter, day * DAY_MS + DAY_MS - 1000) === first ? first : Number.NaN;
-    if (zone.offsets.size >= REMEMBERED_DAYS) zone.offsets.clear();
-    zone.offsets.set(day, offset);
   }
-  return offset;
+  if (zone.offsets.size >= REMEMBERED_DAYS) zone.offsets.clear();
+  zone.offsets.set(day, offset);
+  return offset === SEEN_ONCE ? Number.NaN : offset;
 }
 
 /**
