@@ -2,8 +2,9 @@
 // (`wrangler dev`), against two floors in the same runtime: the stateless floor (bench/floor: parse and
 // validate the same body) and the durable floor (bench/durable-floor: the same, then one SQLite insert per
 // call in a Durable Object). A third, the tRPC floor (bench/trpc-floor: the stateless floor's work as a tRPC
-// procedure), is not a target: it shows what the framework of the gateway's API costs by itself. One Worker at a time, each after a warm-up; prints req/s, p50, p99 and refusals
-// of each, the gateway's ratios to both floors, the target, PASS or FAIL (exit 1), and a RESULT line.
+// procedure), is not a target: it shows what the framework of the gateway's API costs by itself. One Worker
+// at a time, each after a warm-up; prints req/s, p50, p99 and refusals of each, the gateway's ratios to the
+// floors, the target, PASS or FAIL (exit 1), and a RESULT line.
 //
 //   node bench/ingest.ts [--duration 30] [--connections 64] [--warmup 3]
 //
