@@ -1,7 +1,9 @@
 // The front of a self-hosted Worker that has static assets (wrangler.toml [assets]): what Cloudflare's
 // asset router does before the Worker runs, for the assets self-hosting serves (static-assets.mjs: exact
-// paths, no _redirects). A request whose path names an asset is answered from the asset, GET and HEAD
-// only (any other method gets 405, as on Cloudflare); every other request goes to the Worker unchanged.
+// paths, no _redirects). A request on a path of `run_worker_first` goes to the Worker at once, unchanged,
+// without looking for an asset. Otherwise a request whose path names an asset is answered from the asset,
+// GET and HEAD only (any other method gets 405, as on Cloudflare); every other request goes to the Worker
+// unchanged.
 // Asset answers carry Cloudflare's headers (ETag, Content-Type, `Cache-Control: public, max-age=0,
 // must-revalidate` unless the request is authorized or ranged, 304 for a matching If-None-Match) and then
 // those of `_headers` (headers-file.mjs), on every answer of an asset, 405 and 307 included.
@@ -10,12 +12,13 @@
 //   WORKER    the Worker's service          FILES     a disk service over the assets' snapshot
 //   MANIFEST  { [pathname]: { etag, contentType } }, one entry per asset
 //   HEADERS   the `_headers` rules, in the file's order
+//   WORKER_FIRST  the `run_worker_first` patterns (`/api/*`; `!/api/docs/*` excludes, and wins)
 
 /**
  * @typedef {{ etag: string; contentType: string | null }} Asset
  * @typedef {import("./headers-file.mjs").HeadersRule} HeadersRule
  * @typedef {{ fetch(request: Request): Promise<Response> }} Service
- * @typedef {{ WORKER: Service; FILES: Service; MANIFEST: Record<string, Asset>; HEADERS: HeadersRule[] }} Env
+ * @typedef {{ WORKER: Service; FILES: Service; MANIFEST: Record<string, Asset>; HEADERS: HeadersRule[]; WORKER_FIRST: string[] }} Env
  */
 
 // Nothing but the handler is exported: workerd takes every export of a main module for an entrypoint.
@@ -26,6 +29,9 @@ const DEFAULT_CACHE_CONTROL = "public, max-age=0, must-revalidate";
 /** The compiled `_headers` rules of each HEADERS binding: compiled once per isolate. */
 const compiled = new WeakMap();
 
+/** The compiled `run_worker_first` patterns of each WORKER_FIRST binding: compiled once per isolate. */
+const workerFirst = new WeakMap();
+
 export default {
   /**
    * @example await router.fetch(new Request("http://gw.example/static/app.js"), env); // the asset, or the Worker's answer
@@ -35,6 +41,7 @@ export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     const path = decodePath(url.pathname);
+    if (runsWorkerFirst(path, env.WORKER_FIRST)) return env.WORKER.fetch(request);
     const asset = Object.hasOwn(env.MANIFEST, path) ? env.MANIFEST[path] : undefined;
     if (!asset) return env.WORKER.fetch(request);
     const response = await answer(request, env, url, path, asset);
@@ -118,6 +125,24 @@ function rulesOf(rules) {
     compiled.set(rules, found);
   }
   return found;
+}
+
+/**
+ * Whether `run_worker_first` sends `path` (decoded, as assets are looked up) to the Worker before any asset
+ * is looked for: a pattern matches it and no `!` pattern does.
+ * @param {string} path
+ * @param {string[]} patterns
+ */
+function runsWorkerFirst(path, patterns) {
+  let found = workerFirst.get(patterns);
+  if (!found) {
+    const of = (/** @type {boolean} */ excluding) =>
+      patterns.filter((pattern) => pattern.startsWith("!") === excluding).map((pattern) => patternOf(pattern.replace(/^!/, "")));
+    found = { include: of(false), exclude: of(true) };
+    workerFirst.set(patterns, found);
+  }
+  const matches = (/** @type {RegExp} */ pattern) => pattern.test(path);
+  return found.include.some(matches) && !found.exclude.some(matches);
 }
 
 /**

@@ -119,6 +119,7 @@ function assetsServices(worker, { directory, manifest, headers, routerModule }) 
           { name: "FILES", service: ASSETS_FILES_SERVICE },
           { name: "MANIFEST", json: JSON.stringify(manifest) },
           { name: "HEADERS", json: JSON.stringify(headers) },
+          { name: "WORKER_FIRST", json: JSON.stringify(worker.assets?.workerFirst ?? []) },
         ],
       },
     },

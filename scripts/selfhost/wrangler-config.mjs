@@ -21,9 +21,10 @@ import { parse } from "smol-toml";
  *   unavailable: string[];
  * }} WorkerConfig
  *
- * `[assets]`: `directory` as wrangler.toml writes it (relative to the file), `htmlHandling` if set, and
- * the name of the Worker's binding that reads them (`binding`), if any.
- * @typedef {{ directory: string; htmlHandling: string | undefined; binding?: string | undefined }} StaticAssets
+ * `[assets]`: `directory` as wrangler.toml writes it (relative to the file), `htmlHandling` if set, the
+ * name of the Worker's binding that reads them (`binding`), if any, and the paths on which the Worker runs
+ * before any asset is looked for (`workerFirst`: `run_worker_first`'s patterns, `["/*"]` for `true`).
+ * @typedef {{ directory: string; htmlHandling: string | undefined; binding?: string | undefined; workerFirst: string[] }} StaticAssets
  */
 
 /** Keys that `wrangler deploy` reads and the running Worker never sees (routes, bundling, account). */
@@ -200,8 +201,9 @@ function rateLimit(binding) {
 }
 
 /**
- * `[assets]` as self-hosting serves it (assets-router.mjs): before the Worker, each at its own path, and
- * to the Worker through its binding, if it has one. What would change that order is refused by name.
+ * `[assets]` as self-hosting serves it (assets-router.mjs): before the Worker (but on the paths of
+ * `run_worker_first`), each at its own path, and to the Worker through its binding, if it has one. What the
+ * router cannot provide is refused by name.
  *
  * @param {Record<string, any>} assets
  * @returns {StaticAssets}
@@ -213,7 +215,10 @@ function staticAssets(assets) {
     binding: (value) => typeof value === "string" && /^[A-Za-z_]\w*$/.test(value),
     html_handling: (value) => typeof value === "string",
     not_found_handling: (value) => value === "none",
-    run_worker_first: (value) => value === false,
+    // Cloudflare's patterns: `*` for anything, `!` to exclude. A `:` would be a placeholder to the router's matcher.
+    run_worker_first: (value) =>
+      typeof value === "boolean" ||
+      (Array.isArray(value) && value.every((pattern) => typeof pattern === "string" && /^!?\/[^:]*$/.test(pattern))),
   };
   for (const [key, value] of Object.entries(assets)) {
     if (!Object.hasOwn(served, key) || !served[key]?.(value)) {
@@ -223,7 +228,9 @@ function staticAssets(assets) {
     }
   }
   if (assets.directory === undefined) throw new Error(`wrangler.toml: [assets] needs a directory`);
-  return { directory: assets.directory, htmlHandling: assets.html_handling, binding: assets.binding };
+  const first = assets.run_worker_first;
+  const workerFirst = first === true ? ["/*"] : Array.isArray(first) ? first : [];
+  return { directory: assets.directory, htmlHandling: assets.html_handling, binding: assets.binding, workerFirst };
 }
 
 /** `observability = { enabled = false }`, `placement = { mode = "off" }` and the like ask for nothing. */

@@ -12,7 +12,7 @@ const files: Record<string, string> = {
   "/.well-known/security.txt": "Contact: mailto:security@example.com",
 };
 
-function gateway(headersFile = "") {
+function gateway(headersFile = "", workerFirst: string[] = []) {
   const toWorker: Request[] = [];
   const toDisk: Request[] = [];
   const env = {
@@ -37,6 +37,7 @@ function gateway(headersFile = "") {
       ]),
     ),
     HEADERS: parseHeadersFile(headersFile).rules,
+    WORKER_FIRST: workerFirst,
   };
   const fetch = (path: string, init?: RequestInit) => router.fetch(new Request(`https://gw.example${path}`, init), env);
   return { fetch, env, toWorker, toDisk };
@@ -75,6 +76,23 @@ describe("the assets' router", () => {
     expect(toWorker).toHaveLength(requests.length);
     for (const [index, request] of toWorker.entries()) expect(request).toBe(requests[index]);
     expect(toDisk).toEqual([]);
+  });
+
+  it("hands a request on a path of run_worker_first to the Worker without looking for an asset; `!` excludes, and wins", async () => {
+    const { fetch, toWorker, toDisk } = gateway("/*\n  X-Asset: yes\n", ["/static/*", "!/static/a b.txt", "!/.well-known/*"]);
+
+    const first = await fetch("/static/app.js");
+    expect(await first.text()).toBe("from the Worker");
+    expect(first.headers.has("x-asset")).toBe(false);
+    expect(toWorker.map((request) => new URL(request.url).pathname)).toEqual(["/static/app.js"]);
+
+    for (const path of ["/static/a%20b.txt", "/.well-known/security.txt"]) {
+      const response = await fetch(path);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-asset")).toBe("yes");
+    }
+    expect(toWorker).toHaveLength(1);
+    expect(toDisk).toHaveLength(2);
   });
 
   it("answers HEAD without a body, and any other method on an asset with 405, as Cloudflare does", async () => {

@@ -188,7 +188,12 @@ describe("static assets", () => {
     const services = config.services as any[];
     const router = services.find(({ name }) => name === ASSETS_ROUTER_SERVICE);
 
-    expect(worker.assets).toEqual({ directory: "worker/public", htmlHandling: undefined, binding: "ASSETS" });
+    expect(worker.assets).toEqual({
+      directory: "worker/public",
+      htmlHandling: undefined,
+      binding: "ASSETS",
+      workerFirst: ["/trpc/*", "/v1/*", "/lead-service/*", "/forms/*"],
+    });
     // The Worker reads the assets too (the OpenAPI document's schemas), from the same files.
     expect(bindings).toContainEqual({ name: "ASSETS", service: ASSETS_FILES_SERVICE });
     expect(worker.unavailable).toEqual([]);
@@ -198,6 +203,7 @@ describe("static assets", () => {
       { name: "FILES", service: ASSETS_FILES_SERVICE },
       { name: "MANIFEST", json: JSON.stringify(snapshot.manifest) },
       { name: "HEADERS", json: JSON.stringify(snapshot.headers) },
+      { name: "WORKER_FIRST", json: JSON.stringify(["/trpc/*", "/v1/*", "/lead-service/*", "/forms/*"]) },
     ]);
     expect(services.find(({ name }) => name === ASSETS_FILES_SERVICE)).toEqual({
       name: ASSETS_FILES_SERVICE,
@@ -209,14 +215,14 @@ describe("static assets", () => {
   it("leave the socket to the Worker when wrangler.toml has none, and are inherited by an environment", () => {
     expect(configOf(minimal).config.sockets).toEqual([expect.objectContaining({ service: "w" })]);
     const { worker, config } = configOf(`${minimal}[assets]\ndirectory = "public"\n[env.production]\n`, new Map(), "production");
-    expect(worker.assets).toEqual({ directory: "public", htmlHandling: undefined });
+    expect(worker.assets).toEqual({ directory: "public", htmlHandling: undefined, workerFirst: [] });
     expect(config.sockets).toEqual([expect.objectContaining({ service: ASSETS_ROUTER_SERVICE })]);
   });
 
   it.each([
     ["a binding that is no name", `binding = "ASSETS-1"`, /\[assets\] binding = "ASSETS-1"/],
-    ["the Worker first", "run_worker_first = true", /run_worker_first = true/],
-    ["the Worker first on some paths", `run_worker_first = ["/api/*"]`, /run_worker_first/],
+    ["a path of the Worker's with a placeholder", `run_worker_first = ["/api/:id"]`, /run_worker_first/],
+    ["a path of the Worker's that is no path", `run_worker_first = ["api/*"]`, /run_worker_first/],
     ["a page for paths that name no asset", `not_found_handling = "single-page-application"`, /not_found_handling/],
     ["no directory", `html_handling = "none"`, /\[assets\] needs a directory/],
   ])("refuse %s, by name", (_, extra, error) => {
@@ -226,7 +232,13 @@ describe("static assets", () => {
 
   it("accept what asks for Cloudflare's defaults", () => {
     const toml = `${minimal}[assets]\ndirectory = "public"\nhtml_handling = "none"\nnot_found_handling = "none"\nrun_worker_first = false\n`;
-    expect(configOf(toml).worker.assets).toEqual({ directory: "public", htmlHandling: "none" });
+    expect(configOf(toml).worker.assets).toEqual({ directory: "public", htmlHandling: "none", workerFirst: [] });
+  });
+
+  it("run the Worker first on every path, or on those run_worker_first names", () => {
+    const assets = (first: string) => configOf(`${minimal}[assets]\ndirectory = "public"\nrun_worker_first = ${first}\n`).worker.assets;
+    expect(assets("true")?.workerFirst).toEqual(["/*"]);
+    expect(assets(`["/api/*", "!/api/docs/*"]`)?.workerFirst).toEqual(["/api/*", "!/api/docs/*"]);
   });
 });
 
