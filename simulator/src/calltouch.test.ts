@@ -169,6 +169,52 @@ describe("duplicateCreate", () => {
   });
 });
 
+describe("one deal twice in a request", () => {
+  // The simulator reads a request's deals at once and writes them at the end: each order must still see the
+  // orders before it, as if each had been written alone.
+  it("meets itself in request order: a create, the creates after it, updates and deletes", async () => {
+    const twice = await calltouch("create", { crm: "crm", orders: [createOrder("o-1"), createOrder("o-1")] });
+    expect(twice.body.data.orders).toEqual([
+      { calltouchOrderId: 1, orderNumber: "o-1" },
+      { orderNumber: "o-1", error: 'Order with orderNumber "o-1" already exists' },
+    ]);
+    await calltouch("update", {
+      orders: [
+        { orderNumber: "o-1", status: "Оплачен" },
+        { orderNumber: "o-1", addNewComment: { text: "c" } },
+      ],
+    });
+    const [held] = await heldOrders();
+    expect(held?.deal).toMatchObject({ status: "Оплачен", comments: ["c"] });
+    expect(held?.history.map((change) => change.applied)).toEqual(["create", "update", "update"]);
+
+    const gone = await calltouch("delete", { orderNumbers: ["o-1", "o-1"] });
+    expect(gone.body.data.orders).toEqual([
+      { calltouchOrderId: 1, orderNumber: "o-1" },
+      { orderNumber: "o-1", error: 'Order with orderNumber "o-1" not found' },
+    ]);
+    expect(await heldOrders()).toEqual([]);
+  });
+
+  it.each([
+    ["upsert", [[1, "Другой"]], ["create", "upsert"]],
+    [
+      "duplicate",
+      [
+        [1, "Запись"],
+        [2, "Другой"],
+      ],
+      ["create"],
+    ],
+  ] as const)("%s: the second create of a request applies to the first's deal", async (mode, records, history) => {
+    await control("PUT", "config", { duplicateCreate: mode });
+    await calltouch("create", { crm: "crm", orders: [createOrder("o-1"), createOrder("o-1", { status: "Другой" })] });
+    const held = await heldOrders();
+    expect(held.map((record) => [record.calltouchOrderId, record.deal.status])).toEqual(records);
+    expect(held[0]?.history.map((change) => change.applied)).toEqual(history);
+  });
+});
+
 describe("delete", () => {
   it("removes deals, answers per orderNumber and refuses unknown ones", async () => {
     await calltouch("create", createBody("o-1", "o-2"));
