@@ -4,7 +4,7 @@
 // call in a Durable Object). A third, the tRPC floor (bench/trpc-floor: the stateless floor's work as a tRPC
 // procedure), is not a target: it shows what the framework of the gateway's API costs by itself. One Worker
 // at a time, each after a warm-up; prints req/s, p50, p99 and refusals of each, the gateway's ratios to the
-// floors, the target, PASS or FAIL (exit 1), and a RESULT line.
+// floors, the CPU the simulator used meanwhile, the target, PASS or FAIL (exit 1), and a RESULT line.
 //
 //   node bench/ingest.ts [--duration 30] [--connections 64] [--warmup 3]
 //
@@ -91,7 +91,11 @@ async function measureFloor(name: string, config: string, ok: (data: unknown) =>
   }
 }
 
-async function measureGateway(memoryLimiter: boolean): Promise<{ result: LoadResult; outbox: DeliveryStats }> {
+/**
+ * The gateway loaded, its outbox after the load, and the CPU milliseconds per response that the simulator
+ * (playing Calltouch on the same machine, which no floor has beside it) used meanwhile.
+ */
+async function measureGateway(memoryLimiter: boolean): Promise<{ result: LoadResult; outbox: DeliveryStats; simulatorMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), "calltouch-gateway-bench-ingest-"));
   const name = `the gateway (${memoryLimiter ? "rate limiter in memory" : "Miniflare's rate limiter"})`;
   try {
@@ -101,8 +105,15 @@ async function measureGateway(memoryLimiter: boolean): Promise<{ result: LoadRes
       const request = { url: `${servers.gatewayUrl}/trpc/orders.create`, headers: { authorization: `Bearer ${DEV_KEY}` }, body };
       await checkOne(request, (data) => (data as { receipts?: { state: string }[] }).receipts?.[0]?.state === "queued");
       step(loading(`loading ${name}`));
-      const result = await load(request, shape, cpuOf(servers.gatewayUrl));
-      return { result, outbox: await query<DeliveryStats>(servers.gatewayUrl, "deliveries.stats") };
+      const [gatewayCpu, simulatorCpu] = [cpuOf(servers.gatewayUrl), cpuOf(servers.simulatorUrl)];
+      // `load` reads the CPU once as its measured window opens and once as it closes: the simulator's is read beside.
+      const simulatorReads: number[] = [];
+      const result = await load(request, shape, () => {
+        simulatorReads.push(simulatorCpu());
+        return gatewayCpu();
+      });
+      const simulatorMs = (simulatorReads.at(-1)! - simulatorReads[0]!) / Math.max(1, result.responses);
+      return { result, outbox: await query<DeliveryStats>(servers.gatewayUrl, "deliveries.stats"), simulatorMs };
     } finally {
       await servers.stop();
     }
@@ -177,13 +188,14 @@ console.log(
     `the stateless floor's is ${percent(cpuRatio(stateless))} of the gateway's, the tRPC floor's ${percent(cpuRatio(trpc))}, ` +
     `the durable floor's ${percent(cpuRatio(durable))}`,
 );
-for (const [name, { outbox }] of [
+for (const [name, { outbox, simulatorMs }] of [
   ["in memory", gateway],
   ["Miniflare's", simulated],
 ] as const) {
   console.log(
     `the gateway's outbox after the load (rate limiter ${name}): ${num(outbox.queued)} queued, ${num(outbox.inFlight)} in flight, ` +
-      `${num(outbox.delivered)} delivered, ${num(outbox.dead)} dead`,
+      `${num(outbox.delivered)} delivered, ${num(outbox.dead)} dead; the simulator, receiving them as Calltouch on the same ` +
+      `machine, used ${num(simulatorMs, 2)} ms of CPU per gateway response besides`,
   );
 }
 
