@@ -56,6 +56,18 @@ describe("request ids", () => {
     const forged = await app.request("/nope", { headers: { "x-request-id": `${"x".repeat(300)} {"level":"error"}` } }, env);
     expect(forged.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it("puts the id once on an answer tRPC builds, the same as its body says", async () => {
+    const response = await app.request(
+      "/trpc/orders.create",
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ orderNumber: "1" }) },
+      env,
+    );
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { error: { data: { requestId: string } } };
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get("x-request-id")).toBe(body.error.data.requestId);
+  });
 });
 
 describe("the edge", () => {

@@ -33,8 +33,9 @@ app.use(async (c, next) => {
   if (c.var.callerRequestId) log("info", "request", { requestId: id, callerRequestId: c.var.callerRequestId, path: c.req.path });
   c.header("X-Request-Id", id);
   await next();
-  // Set again on answers made elsewhere (tRPC's fetch adapter builds its own Response).
-  c.header("X-Request-Id", id);
+  // Set again only on an answer made elsewhere without it (a static file's): setting a header on a
+  // finished answer copies the whole Response, which every call would pay. tRPC's adapter is handed it below.
+  if (c.res.headers.get("x-request-id") !== id) c.header("X-Request-Id", id);
 });
 
 const admitAdmin = gate("admin");
@@ -105,15 +106,18 @@ app.all("/trpc/*", async (c) => {
     router: appRouter,
     // One procedure per request: each is judged, limited and logged on its own.
     allowBatching: false,
-    createContext: ({ resHeaders }) => ({
-      env: c.env,
-      requestId: id,
-      settings,
-      knock: knockOf(c, bearerOf(c.req.header("authorization")), visitorsDoor(c.req.path) ? "ru" : undefined),
-      idempotencyKey: c.req.header("idempotency-key"),
-      bodyRefusal: c.var.body.ok ? undefined : c.var.body.error,
-      resHeaders,
-    }),
+    createContext: ({ resHeaders }) => {
+      resHeaders.set("X-Request-Id", id);
+      return {
+        env: c.env,
+        requestId: id,
+        settings,
+        knock: knockOf(c, bearerOf(c.req.header("authorization")), visitorsDoor(c.req.path) ? "ru" : undefined),
+        idempotencyKey: c.req.header("idempotency-key"),
+        bodyRefusal: c.var.body.ok ? undefined : c.var.body.error,
+        resHeaders,
+      };
+    },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") {
         log("error", "procedure failed", { requestId: id, callerRequestId: c.var.callerRequestId, path, error: error.cause ?? error });
