@@ -20,18 +20,21 @@ interface RawConfig {
  * so no vars file can raise it; everything else is the gateway's own config, read by wrangler's own reader.
  * With `memoryLimiter`, the Worker's entry is `bench/gateway-memory-limits/`: the same gateway, its limiter
  * counting in memory as Cloudflare's does, instead of Miniflare's simulation that writes at every call.
+ * Without `assetRouter`, the copy has no `[assets]`: requests reach the Worker with no asset router in
+ * front, as they reach the floors (for calls that never read `ASSETS`, such as `orders.create`).
  *
  * @example startDevServers({ config: writeGatewayConfig(dir, 10_000_000) })
  */
-export function writeGatewayConfig(dir: string, limit: number, { memoryLimiter = false } = {}): string {
+export function writeGatewayConfig(dir: string, limit: number, { memoryLimiter = false, assetRouter = true } = {}): string {
   const { rawConfig } = experimental_readRawConfig({ config: join(root, "wrangler.toml") }) as { rawConfig: RawConfig };
+  const { assets, ...rest } = rawConfig;
   const config: RawConfig = {
-    ...rawConfig,
+    ...(assetRouter ? rawConfig : rest),
     ...(memoryLimiter
       ? { main: join(root, "bench/gateway-memory-limits/index.ts"), vars: { ...rawConfig.vars, BENCH_KEY_RATE_LIMIT: String(limit) } }
       : { main: join(root, rawConfig.main ?? "") }),
     // Paths in the copy are read from its folder: point them back into the repository.
-    ...(rawConfig.assets?.directory ? { assets: { ...rawConfig.assets, directory: join(root, rawConfig.assets.directory) } } : {}),
+    ...(assetRouter && assets?.directory ? { assets: { ...assets, directory: join(root, assets.directory) } } : {}),
     ...(rawConfig.build
       ? {
           build: {
