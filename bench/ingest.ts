@@ -133,7 +133,10 @@ function gateway(name: string, options: { memoryLimiter: boolean; assetRouter: b
     gateway: { simulatorMs: [], outboxes: [] },
     async start() {
       const dir = mkdtempSync(join(tmpdir(), "calltouch-gateway-bench-ingest-"));
-      const servers = await startDevServers({ config: writeGatewayConfig(dir, KEY_RATE_LIMIT, options) });
+      const servers = await startDevServers({ config: writeGatewayConfig(dir, KEY_RATE_LIMIT, options) }).catch((error: unknown) => {
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+      });
       const stop = async () => {
         await servers.stop();
         rmSync(dir, { recursive: true, force: true });
