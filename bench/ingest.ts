@@ -186,6 +186,8 @@ const median = (values: readonly number[]) =>
     [...values].sort((a, b) => a - b),
     0.5,
   );
+/** The median over `side`'s rounds of one figure of its loads. */
+const medianOf = (side: Side, figure: "rps" | "p50" | "p99") => median(side.loads.map((load) => load[figure]));
 /** Of all its loads: responses, refusals and errors summed, CPU per response over them all. */
 function total(side: Side) {
   const responses = side.loads.reduce((sum, load) => sum + load.responses, 0);
@@ -244,9 +246,9 @@ printTable([
     const all = total(side);
     return [
       side.name,
-      num(median(side.loads.map((load) => load.rps))),
-      ms(median(side.loads.map((load) => load.p50))),
-      ms(median(side.loads.map((load) => load.p99))),
+      num(medianOf(side, "rps")),
+      ms(medianOf(side, "p50")),
+      ms(medianOf(side, "p99")),
       `${num(all.cpuMsPerResponse, 2)} ms`,
       num(all.responses),
       refused(all.statuses),
@@ -255,13 +257,12 @@ printTable([
   }),
 ]);
 const each = (values: readonly number[]) => values.map(percent).join(", ");
-const p99Of = (side: Side) => ms(median(side.loads.map((load) => load.p99)));
 for (const side of gateways) {
   const [toStateless, toDurable] = [ratios(side, stateless), ratios(side, durable)];
   console.log(
     `${side.name}: ${percent(toStateless.median)} of the stateless floor (rounds: ${each(toStateless.each)}), ` +
       `${percent(toDurable.median)} of the durable floor (rounds: ${each(toDurable.each)}); ` +
-      `p99 ${p99Of(side)} beside the floors' ${p99Of(stateless)} and ${p99Of(durable)}`,
+      `p99 ${ms(medianOf(side, "p99"))} beside the floors' ${ms(medianOf(stateless, "p99"))} and ${ms(medianOf(durable, "p99"))}`,
   );
 }
 const trpcShare = ratios(trpc, stateless);
@@ -314,7 +315,7 @@ verdict(
 printResult("ingest", {
   vsStatelessFloor: vsStateless,
   vsDurableFloor: vsDurable,
-  p99Ms: median(judged.loads.map((load) => load.p99)),
+  p99Ms: medianOf(judged, "p99"),
   vsTrpcFloor: vsTrpc.median,
   trpcFloorVsStateless: trpcShare.median,
   // The same ratios with the local asset router in front: what this benchmark judged until it left the router out.
