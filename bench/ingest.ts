@@ -202,6 +202,9 @@ function total(side: Side) {
     cpuMsPerResponse: side.loads.reduce((sum, load) => sum + load.cpuMsPerResponse * load.responses, 0) / Math.max(1, responses),
   };
 }
+/** A gateway's outboxes right after its loads, one field summed over them. */
+const outboxTotal = (side: Side, field: keyof Pick<DeliveryStats, "queued" | "inFlight" | "delivered" | "dead">) =>
+  side.gateway!.outboxes.reduce((all, outbox) => all + outbox[field], 0);
 /** Each round's ratio of `side`'s throughput to `floor`'s, and their median. */
 function ratios(side: Side, floor: Side): { each: number[]; median: number } {
   const each = side.loads.map((load, round) => load.rps / floor.loads[round]!.rps);
@@ -281,10 +284,9 @@ console.log(
     `the durable floor's ${percent(cpuRatio(durable))}`,
 );
 for (const side of gateways) {
-  const { simulatorMs, outboxes } = side.gateway!;
-  const sum = (field: "queued" | "inFlight" | "delivered" | "dead") => num(outboxes.reduce((all, outbox) => all + outbox[field], 0));
+  const sum = (field: Parameters<typeof outboxTotal>[1]) => num(outboxTotal(side, field));
   console.log(
-    `${side.name}: the simulator, receiving the deals as Calltouch on the same machine, used ${num(median(simulatorMs), 2)} ms ` +
+    `${side.name}: the simulator, receiving the deals as Calltouch on the same machine, used ${num(median(side.gateway!.simulatorMs), 2)} ms ` +
       `of CPU per gateway response besides (median round); its outboxes right after the loads: ${sum("queued")} queued, ` +
       `${sum("inFlight")} in flight, ${sum("delivered")} delivered, ${sum("dead")} dead`,
   );
@@ -296,7 +298,7 @@ const failures: string[] = [];
 if (vsStateless < MIN_STATELESS_RATIO) failures.push(`throughput ${percent(vsStateless)} of the stateless floor's`);
 if (vsDurable < MIN_DURABLE_RATIO) failures.push(`throughput ${percent(vsDurable)} of the durable floor's`);
 for (const side of gateways) {
-  const dead = side.gateway!.outboxes.reduce((all, outbox) => all + outbox.dead, 0);
+  const dead = outboxTotal(side, "dead");
   if (dead > 0) failures.push(`${side.name}: ${num(dead)} changes dead`);
 }
 for (const side of sides) {
