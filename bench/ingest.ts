@@ -1,8 +1,10 @@
 // Ingest: `orders.create` with one order per call from 64 concurrent clients, on local workerd (`wrangler
 // dev`), against two floors in the same runtime: the stateless floor (bench/floor: parse and validate the same
 // body) and the durable floor (bench/durable-floor: the same, then one SQLite insert per call in a Durable
-// Object). A third, the tRPC floor (bench/trpc-floor: the stateless floor's work as a tRPC procedure), is not
-// a target: it shows what the framework of the gateway's API costs by itself. Prints req/s, p50, p99 and
+// Object). Two more are not targets: the tRPC floor (bench/trpc-floor: the stateless floor's work as a tRPC
+// procedure) shows what the framework of the gateway's API costs by itself, and the tRPC durable floor
+// (bench/trpc-durable-floor: the durable floor's work as a tRPC procedure) what a tRPC API that answers once
+// an order is stored costs before anything the gateway adds. Prints req/s, p50, p99 and
 // refusals of each, the gateway's ratios to the floors, the CPU the simulator used meanwhile, the target,
 // PASS or FAIL (exit 1), and a RESULT line.
 //
@@ -157,7 +159,7 @@ function gateway(name: string, options: { memoryLimiter: boolean; assetRouter: b
 
 /**
  * One load of `side`, started for it and stopped after it: a Worker left running between its loads would
- * take the machine's CPU from the others' (their file watchers alone, about a quarter of a core for all six).
+ * take the machine's CPU from the others' (their file watchers alone, about a quarter of a core for six).
  */
 async function measure(side: Side, round: number): Promise<void> {
   const where = `round ${round + 1} of ${rounds}: the ${side.name}`;
@@ -217,14 +219,12 @@ console.log(
     `node ${process.version}, load average ${num(loadavg()[0]!, 1)}`,
 );
 const isValid = (data: unknown) => (data as { valid?: boolean }).valid === true;
+const isStored = (data: unknown) => typeof (data as { stored?: unknown }).stored === "number";
 const sides = [
   floor("stateless floor (parse + validate)", "bench/floor/wrangler.toml", isValid),
   floor("tRPC floor (the same as a tRPC procedure)", "bench/trpc-floor/wrangler.toml", isValid),
-  floor(
-    "durable floor (+ one insert per call)",
-    "bench/durable-floor/wrangler.toml",
-    (data) => typeof (data as { stored?: unknown }).stored === "number",
-  ),
+  floor("durable floor (+ one insert per call)", "bench/durable-floor/wrangler.toml", isStored),
+  floor("tRPC durable floor (the same as a tRPC procedure)", "bench/trpc-durable-floor/wrangler.toml", isStored),
   gateway("rate limiter in memory, no asset router", { memoryLimiter: true, assetRouter: false }),
   gateway("rate limiter in memory, asset router", { memoryLimiter: true, assetRouter: true }),
   gateway("as wrangler dev runs it: Miniflare's rate limiter, asset router", { memoryLimiter: false, assetRouter: true }),
@@ -234,7 +234,7 @@ for (let round = 0; round < rounds; round++) {
   for (let turn = 0; turn < sides.length; turn++) await measure(sides[(round + turn) % sides.length]!, round);
 }
 
-const [stateless, trpc, durable, judged, withRouter] = sides as [Side, Side, Side, Side, Side, Side];
+const [stateless, trpc, durable, trpcDurable, judged, withRouter] = sides as [Side, Side, Side, Side, Side, Side, Side];
 const gateways = sides.filter((side) => side.gateway);
 const ms = (value: number) => `${num(value)} ms`;
 const percent = (value: number) => `${num(value * 100, 1)} %`;
@@ -274,6 +274,13 @@ console.log(
   `tRPC floor: ${percent(trpcShare.median)} of the stateless floor (rounds: ${each(trpcShare.each)}); ` +
     `the gateway ${percent(vsTrpc.median)} of the tRPC floor`,
 );
+const trpcDurableShare = ratios(trpcDurable, stateless);
+const vsTrpcDurable = ratios(judged, trpcDurable);
+console.log(
+  `tRPC durable floor: ${percent(trpcDurableShare.median)} of the stateless floor (rounds: ${each(trpcDurableShare.each)}), ` +
+    `${percent(ratios(trpcDurable, durable).median)} of the durable floor; the gateway ${percent(vsTrpcDurable.median)} of it ` +
+    `(rounds: ${each(vsTrpcDurable.each)})`,
+);
 // Each connection waits for its answer before it sends again, so latency is connections / throughput.
 console.log(`latency: ${shape.connections} connections kept busy wait about connections ÷ throughput, so p99 is read beside the floors'`);
 // Throughput follows the share of the machine a Worker gets; its CPU per response does not, on a busy machine.
@@ -281,7 +288,7 @@ const cpuRatio = (floor: Side) => total(floor).cpuMsPerResponse / total(judged).
 console.log(
   `CPU per response (workerd's runtime and proxy; the gateway's includes its delivery in the background): ` +
     `the stateless floor's is ${percent(cpuRatio(stateless))} of the gateway's, the tRPC floor's ${percent(cpuRatio(trpc))}, ` +
-    `the durable floor's ${percent(cpuRatio(durable))}`,
+    `the durable floor's ${percent(cpuRatio(durable))}, the tRPC durable floor's ${percent(cpuRatio(trpcDurable))}`,
 );
 for (const side of gateways) {
   const sum = (field: Parameters<typeof outboxTotal>[1]) => num(outboxTotal(side, field));
@@ -320,6 +327,8 @@ printResult("ingest", {
   p99Ms: medianOf(judged, "p99"),
   vsTrpcFloor: vsTrpc.median,
   trpcFloorVsStateless: trpcShare.median,
+  vsTrpcDurableFloor: vsTrpcDurable.median,
+  trpcDurableFloorVsStateless: trpcDurableShare.median,
   // The same ratios with the local asset router in front: what this benchmark judged until it left the router out.
   vsStatelessFloorAssetRouter: ratios(withRouter, stateless).median,
   vsDurableFloorAssetRouter: ratios(withRouter, durable).median,
