@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { startDevServers } from "../test/e2e/dev-servers.ts";
 import { DEV_KEY, deals, ingest, settled, simulator } from "./lib/drive.ts";
 import { duration, num, printTable, verdict } from "./lib/report.ts";
+import { percentile } from "./lib/stats.ts";
 
 const { values: flags } = parseArgs({
   options: { changes: { type: "string", default: "100000" }, rounds: { type: "string", default: "20" } },
@@ -67,8 +68,7 @@ try {
       bytes = text.length;
     }
     times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)]!;
-    const p95 = times[Math.min(times.length - 1, Math.ceil(times.length * 0.95) - 1)]!;
+    const [median, p95] = [percentile(times, 0.5), percentile(times, 0.95)];
     rows.push([name, duration(median), duration(p95), duration(times.at(-1)!), num(bytes)]);
     result[name] = { medianMs: Math.round(median), p95Ms: Math.round(p95) };
     if (p95 >= TARGET_MS) failures.push(`${name}: p95 ${duration(p95)}`);

@@ -29,11 +29,12 @@ import {
   type Tally,
   withDeliveryHeld,
 } from "./lib/drive.ts";
-import { describeFlushTimes, type FlushTimes, flushTimes, percentile } from "./lib/flush-times.ts";
+import { describeFlushTimes, type FlushTimes, flushTimes } from "./lib/flush-times.ts";
 import { type LocalWorker, startLocalWorker } from "./lib/local-worker.ts";
 import { step } from "./lib/progress.ts";
 import { duration, num, printResult, printTable, verdict } from "./lib/report.ts";
 import { runSeveralSites } from "./lib/several-sites.ts";
+import { percentile } from "./lib/stats.ts";
 
 /** The naive forwarder (`bench/naive-forwarder`) under `wrangler dev`, sending to `calltouchUrl`. */
 function startNaiveForwarder(calltouchUrl: string): Promise<LocalWorker> {

@@ -33,13 +33,13 @@ import { parseArgs } from "node:util";
 import { memoExampleOrder } from "../contract/src/examples.ts";
 import { startDevServers } from "../test/e2e/dev-servers.ts";
 import { DEV_KEY, type DeliveryStats, query } from "./lib/drive.ts";
-import { percentile } from "./lib/flush-times.ts";
 import { writeGatewayConfig } from "./lib/gateway-config.ts";
 import { type LoadRequest, type LoadResult, load } from "./lib/load.ts";
 import { startLocalWorker } from "./lib/local-worker.ts";
 import { cpuMs, workerdOf } from "./lib/proc.ts";
 import { step } from "./lib/progress.ts";
 import { num, printResult, printTable, verdict } from "./lib/report.ts";
+import { median } from "./lib/stats.ts";
 
 /** Of the stateless floor's throughput; of the durable floor's, the gateway must do at least as well. */
 const MIN_STATELESS_RATIO = 0.7;
@@ -183,11 +183,6 @@ async function measure(side: Side, round: number): Promise<void> {
   }
 }
 
-const median = (values: readonly number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
 /** The median over `side`'s rounds of one figure of its loads. */
 const medianOf = (side: Side, figure: "rps" | "p50" | "p99") => median(side.loads.map((load) => load[figure]));
 /** Of all its loads: responses, refusals and errors summed, CPU per response over them all. */

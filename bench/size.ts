@@ -17,6 +17,7 @@ import { type Bundle, dryRun, gzipCosts, packagePath } from "./lib/bundle.ts";
 import { type ColdStart, type ColdWorker, coldStart, durableObjectClasses } from "./lib/cold-start.ts";
 import { step } from "./lib/progress.ts";
 import { num, printResult, printTable, verdict } from "./lib/report.ts";
+import { median } from "./lib/stats.ts";
 
 const MAX_GZIP_KIB = 100;
 const MAX_COLD_START_RATIO = 1.2;
@@ -167,7 +168,6 @@ function topFolders(bundle: Bundle, count: number): string[][] {
 
 /** The median of each phase on its own. */
 function medianOf(starts: readonly ColdStart[]): ColdStart {
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   return { startMs: median(starts.map((start) => start.startMs)), firstResponseMs: median(starts.map((start) => start.firstResponseMs)) };
 }
 

@@ -3,6 +3,8 @@
 // egress to the request leaving. The egress counts each send from its answer, so five requests take at best
 // 1000 ms + L: the rule allows 1000 / (1000 + L) of the ceiling, and the lag is what the gateway adds.
 
+import { percentile } from "./stats.ts";
+
 /** The figures of the `flush` lines in `logs` whose request Calltouch answered with results, each list sorted. */
 export interface FlushTimes {
   answerMs: number[];
@@ -36,11 +38,6 @@ export function flushTimes(logs: string): FlushTimes {
     heldMs: sorted(lines.map((line) => line.heldMs)),
     simulatorMs: sorted([...logs.matchAll(SIMULATOR_LINE)].map((match) => Number(match[1]))),
   };
-}
-
-/** The value at `p` (0–1) of ascending `sorted`; 0 when empty. */
-export function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 }
 
 /**
