@@ -18,6 +18,14 @@ const ROUNDS = Number(flags.rounds);
 const TARGET_MS = 300;
 const SETTLED = 2000;
 const DEAD = 2000;
+/** The queued deal the searches look for: `--changes` must leave room for it beside the settled and dead ones. */
+const SOUGHT = 5000;
+if (!(CHANGES > SETTLED + DEAD + SOUGHT)) {
+  console.error(
+    `--changes must be more than ${SETTLED + DEAD + SOUGHT}: ${SETTLED} delivered, ${DEAD} dead, and queued-${SOUGHT} to search for`,
+  );
+  process.exit(2);
+}
 
 const servers = await startDevServers();
 try {
@@ -45,12 +53,15 @@ try {
   const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
 
   const reason = encodeURIComponent('Order "…" has an unknown status');
+  // The sought deal's phone (`deals` in lib/drive.ts) as a person types it: 8 915 000 50 00.
+  const digits = String(SOUGHT).padStart(7, "0");
+  const soughtPhone = `8 915 ${digits.slice(0, 3)} ${digits.slice(3, 5)} ${digits.slice(5)}`;
   const views: [string, string, string][] = [
     ["overview", "/console", "Сайт 12345"],
     ["dead letters by reason", "/console/sites/12345/dead", "the manager is not found"],
     ["one reason's letters", `/console/sites/12345/dead/letters?reason=${reason}`, "dead-98"],
-    ["find a deal by number", "/console/deals?site=12345&q=queued-5000", "Сделка queued-5000"],
-    ["find a deal by phone", "/console/deals?site=12345&q=8%20915%20000%2050%2000", "Сделка queued-5000"],
+    ["find a deal by number", `/console/deals?site=12345&q=queued-${SOUGHT}`, `Сделка queued-${SOUGHT}`],
+    ["find a deal by phone", `/console/deals?site=12345&q=${encodeURIComponent(soughtPhone)}`, `Сделка queued-${SOUGHT}`],
     ["keys", "/console/keys", "dev-admin"],
   ];
   const rows: string[][] = [["view", "median", "p95", "max", "bytes"]];
