@@ -263,19 +263,18 @@ for (const side of gateways) {
       `p99 ${ms(medianOf(side, "p99"))} beside the floors' ${ms(medianOf(stateless, "p99"))} and ${ms(medianOf(durable, "p99"))}`,
   );
 }
-const trpcShare = ratios(trpc, stateless);
-const vsTrpc = ratios(judged, trpc);
-console.log(
-  `tRPC floor: ${percent(trpcShare.median)} of the stateless floor (rounds: ${each(trpcShare.each)}); ` +
-    `the gateway ${percent(vsTrpc.median)} of the tRPC floor`,
-);
-const trpcDurableShare = ratios(trpcDurable, stateless);
-const vsTrpcDurable = ratios(judged, trpcDurable);
-console.log(
-  `tRPC durable floor: ${percent(trpcDurableShare.median)} of the stateless floor (rounds: ${each(trpcDurableShare.each)}), ` +
-    `${percent(ratios(trpcDurable, durable).median)} of the durable floor; the gateway ${percent(vsTrpcDurable.median)} of it ` +
-    `(rounds: ${each(vsTrpcDurable.each)})`,
-);
+/** A floor that is not a target, beside the others: its share of the stateless (and durable) floor, the gateway's of it. */
+function describeFloor(name: string, floor: Side, { withDurable = false } = {}) {
+  const [share, gateway] = [ratios(floor, stateless), ratios(judged, floor)];
+  console.log(
+    `${name}: ${percent(share.median)} of the stateless floor (rounds: ${each(share.each)})` +
+      `${withDurable ? `, ${percent(ratios(floor, durable).median)} of the durable floor` : ""}; ` +
+      `the gateway ${percent(gateway.median)} of it (rounds: ${each(gateway.each)})`,
+  );
+  return { share: share.median, gateway: gateway.median };
+}
+const trpcFloor = describeFloor("tRPC floor", trpc);
+const trpcDurableFloor = describeFloor("tRPC durable floor", trpcDurable, { withDurable: true });
 // Each connection waits for its answer before it sends again, so latency is connections / throughput.
 console.log(`latency: ${shape.connections} connections kept busy wait about connections ÷ throughput, so p99 is read beside the floors'`);
 // Throughput follows the share of the machine a Worker gets; its CPU per response does not, on a busy machine.
@@ -320,10 +319,10 @@ printResult("ingest", {
   vsStatelessFloor: vsStateless,
   vsDurableFloor: vsDurable,
   p99Ms: medianOf(judged, "p99"),
-  vsTrpcFloor: vsTrpc.median,
-  trpcFloorVsStateless: trpcShare.median,
-  vsTrpcDurableFloor: vsTrpcDurable.median,
-  trpcDurableFloorVsStateless: trpcDurableShare.median,
+  vsTrpcFloor: trpcFloor.gateway,
+  trpcFloorVsStateless: trpcFloor.share,
+  vsTrpcDurableFloor: trpcDurableFloor.gateway,
+  trpcDurableFloorVsStateless: trpcDurableFloor.share,
   // The same ratios with the local asset router in front: what this benchmark judged until it left the router out.
   vsStatelessFloorAssetRouter: ratios(withRouter, stateless).median,
   vsDurableFloorAssetRouter: ratios(withRouter, durable).median,
